@@ -1,0 +1,198 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace KafkaAnalyzers.Model;
+
+/// <summary>
+/// The Confluent.Kafka and BCL symbols every rule matches against, resolved once per compilation.
+/// <see cref="TryCreate"/> returns null when Confluent.Kafka is not referenced, and analyzers then register nothing.
+/// </summary>
+internal sealed class KafkaSymbols
+{
+    private KafkaSymbols(Compilation compilation, INamedTypeSymbol config)
+    {
+        Compilation = compilation;
+        Config = config;
+        ClientConfig = Get(compilation, "Confluent.Kafka.ClientConfig");
+        ProducerConfig = Get(compilation, "Confluent.Kafka.ProducerConfig");
+        ConsumerConfig = Get(compilation, "Confluent.Kafka.ConsumerConfig");
+        AdminClientConfig = Get(compilation, "Confluent.Kafka.AdminClientConfig");
+        ProducerBuilder = Get(compilation, "Confluent.Kafka.ProducerBuilder`2");
+        ConsumerBuilder = Get(compilation, "Confluent.Kafka.ConsumerBuilder`2");
+        AdminClientBuilder = Get(compilation, "Confluent.Kafka.AdminClientBuilder");
+        IProducer = Get(compilation, "Confluent.Kafka.IProducer`2");
+        IConsumer = Get(compilation, "Confluent.Kafka.IConsumer`2");
+        IClient = Get(compilation, "Confluent.Kafka.IClient");
+        TopicPartition = Get(compilation, "Confluent.Kafka.TopicPartition");
+        Acks = Get(compilation, "Confluent.Kafka.Acks");
+        SecurityProtocol = Get(compilation, "Confluent.Kafka.SecurityProtocol");
+        SaslMechanism = Get(compilation, "Confluent.Kafka.SaslMechanism");
+
+        Dictionary = Get(compilation, "System.Collections.Generic.Dictionary`2");
+        IDictionary = Get(compilation, "System.Collections.Generic.IDictionary`2");
+        KeyValuePair = Get(compilation, "System.Collections.Generic.KeyValuePair`2");
+        KeyValuePairStatic = Get(compilation, "System.Collections.Generic.KeyValuePair");
+        ConfigurationBinder = Get(compilation, "Microsoft.Extensions.Configuration.ConfigurationBinder");
+        IConfiguration = Get(compilation, "Microsoft.Extensions.Configuration.IConfiguration");
+
+        ConfigSet = FindMethod(config, "Set", 2);
+        ProducerBuild = ProducerBuilder is null ? null : FindMethod(ProducerBuilder, "Build", 0);
+        ConsumerBuild = ConsumerBuilder is null ? null : FindMethod(ConsumerBuilder, "Build", 0);
+        ProducerProduce = IProducer is null ? ImmutableArray<IMethodSymbol>.Empty : Methods(IProducer, "Produce");
+        ProducerProduceAsync = IProducer is null ? ImmutableArray<IMethodSymbol>.Empty : Methods(IProducer, "ProduceAsync");
+    }
+
+    public Compilation Compilation { get; }
+
+    public INamedTypeSymbol Config { get; }
+
+    public INamedTypeSymbol? ClientConfig { get; }
+
+    public INamedTypeSymbol? ProducerConfig { get; }
+
+    public INamedTypeSymbol? ConsumerConfig { get; }
+
+    public INamedTypeSymbol? AdminClientConfig { get; }
+
+    public INamedTypeSymbol? ProducerBuilder { get; }
+
+    public INamedTypeSymbol? ConsumerBuilder { get; }
+
+    public INamedTypeSymbol? AdminClientBuilder { get; }
+
+    public INamedTypeSymbol? IProducer { get; }
+
+    public INamedTypeSymbol? IConsumer { get; }
+
+    public INamedTypeSymbol? IClient { get; }
+
+    public INamedTypeSymbol? TopicPartition { get; }
+
+    public INamedTypeSymbol? Acks { get; }
+
+    public INamedTypeSymbol? SecurityProtocol { get; }
+
+    public INamedTypeSymbol? SaslMechanism { get; }
+
+    public INamedTypeSymbol? Dictionary { get; }
+
+    public INamedTypeSymbol? IDictionary { get; }
+
+    public INamedTypeSymbol? KeyValuePair { get; }
+
+    public INamedTypeSymbol? KeyValuePairStatic { get; }
+
+    public INamedTypeSymbol? ConfigurationBinder { get; }
+
+    public INamedTypeSymbol? IConfiguration { get; }
+
+    public IMethodSymbol? ConfigSet { get; }
+
+    public IMethodSymbol? ProducerBuild { get; }
+
+    public IMethodSymbol? ConsumerBuild { get; }
+
+    public ImmutableArray<IMethodSymbol> ProducerProduce { get; }
+
+    public ImmutableArray<IMethodSymbol> ProducerProduceAsync { get; }
+
+    public static KafkaSymbols? TryCreate(Compilation compilation)
+    {
+#pragma warning disable RS0030 // this is the once-per-compilation resolution point
+        var config = compilation.GetTypeByMetadataName("Confluent.Kafka.Config");
+#pragma warning restore RS0030
+        return config is null ? null : new KafkaSymbols(compilation, config);
+    }
+
+    /// <summary>True for Confluent's Config and every class derived from it.</summary>
+    public bool IsKafkaConfigType(ITypeSymbol? type)
+    {
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, Config))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public bool IsProducerBuilder(ITypeSymbol? type) => IsConstructedFrom(type, ProducerBuilder);
+
+    public bool IsConsumerBuilder(ITypeSymbol? type) => IsConstructedFrom(type, ConsumerBuilder);
+
+    public bool IsStringDictionary(ITypeSymbol? type)
+        => type is INamedTypeSymbol named
+           && (IsConstructedFrom(named, Dictionary) || IsConstructedFrom(named, IDictionary))
+           && named.TypeArguments.Length == 2
+           && named.TypeArguments[0].SpecialType == SpecialType.System_String
+           && named.TypeArguments[1].SpecialType == SpecialType.System_String;
+
+    public bool IsStringPair(ITypeSymbol? type)
+        => type is INamedTypeSymbol named
+           && IsConstructedFrom(named, KeyValuePair)
+           && named.TypeArguments[0].SpecialType == SpecialType.System_String
+           && named.TypeArguments[1].SpecialType == SpecialType.System_String;
+
+    public static bool IsConstructedFrom(ITypeSymbol? type, INamedTypeSymbol? definition)
+        => definition is not null
+           && type is INamedTypeSymbol named
+           && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, definition);
+
+    /// <summary>True when the type, or one of its interfaces, is a construction of <paramref name="definition"/>.</summary>
+    public static bool ImplementsGeneric(ITypeSymbol? type, INamedTypeSymbol? definition)
+    {
+        if (definition is null || type is null)
+        {
+            return false;
+        }
+
+        if (IsConstructedFrom(type, definition))
+        {
+            return true;
+        }
+
+        foreach (var iface in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(iface.OriginalDefinition, definition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static INamedTypeSymbol? Get(Compilation compilation, string metadataName)
+#pragma warning disable RS0030 // once per compilation
+        => compilation.GetTypeByMetadataName(metadataName);
+#pragma warning restore RS0030
+
+    private static IMethodSymbol? FindMethod(INamedTypeSymbol type, string name, int parameterCount)
+    {
+        foreach (var member in type.GetMembers(name))
+        {
+            if (member is IMethodSymbol method && method.Parameters.Length == parameterCount)
+            {
+                return method;
+            }
+        }
+
+        return null;
+    }
+
+    private static ImmutableArray<IMethodSymbol> Methods(INamedTypeSymbol type, string name)
+    {
+        var builder = ImmutableArray.CreateBuilder<IMethodSymbol>();
+        foreach (var member in type.GetMembers(name))
+        {
+            if (member is IMethodSymbol method)
+            {
+                builder.Add(method);
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace KafkaAnalyzers.Tests.Verifiers;
+
+/// <summary>
+/// Compilation references for test sources: the .NET 10 reference assemblies held in-process
+/// (no download at test time), Confluent.Kafka 2.16.0 and the Microsoft.Extensions abstractions
+/// real services bind their Kafka configuration with.
+/// </summary>
+internal static class TestReferences
+{
+    public static readonly ReferenceAssemblies ReferenceAssemblies = new("net10.0");
+
+    public static readonly ImmutableArray<MetadataReference> All = Build();
+
+    private static ImmutableArray<MetadataReference> Build()
+    {
+        var builder = ImmutableArray.CreateBuilder<MetadataReference>();
+        builder.AddRange(Basic.Reference.Assemblies.Net100.References.All);
+        foreach (var type in new[]
+                 {
+                     typeof(Confluent.Kafka.IProducer<,>),
+                     typeof(Microsoft.Extensions.Configuration.IConfiguration),
+                     typeof(Microsoft.Extensions.Configuration.ConfigurationBinder),
+                     typeof(Microsoft.Extensions.Options.IOptions<>),
+                     typeof(Microsoft.Extensions.Logging.ILogger),
+                     typeof(Microsoft.Extensions.Hosting.BackgroundService),
+                 })
+        {
+            builder.Add(MetadataReference.CreateFromFile(type.Assembly.Location));
+        }
+
+        return builder.ToImmutable();
+    }
+
+    public static void AddTo(SolutionState state)
+    {
+        state.AdditionalReferences.AddRange(All);
+    }
+}
