@@ -1,0 +1,1 @@
+Console.WriteLine("ReliablePipeline: not implemented yet");

@@ -1,0 +1,1 @@
+namespace KafkaAnalyzers.Reliability.Testing;
