@@ -32,6 +32,7 @@ internal sealed class KafkaSymbols
         IDictionary = Get(compilation, "System.Collections.Generic.IDictionary`2");
         KeyValuePair = Get(compilation, "System.Collections.Generic.KeyValuePair`2");
         KeyValuePairStatic = Get(compilation, "System.Collections.Generic.KeyValuePair");
+        List = Get(compilation, "System.Collections.Generic.List`1");
         ConfigurationBinder = Get(compilation, "Microsoft.Extensions.Configuration.ConfigurationBinder");
         IConfiguration = Get(compilation, "Microsoft.Extensions.Configuration.IConfiguration");
 
@@ -82,6 +83,8 @@ internal sealed class KafkaSymbols
 
     public INamedTypeSymbol? KeyValuePairStatic { get; }
 
+    public INamedTypeSymbol? List { get; }
+
     public INamedTypeSymbol? ConfigurationBinder { get; }
 
     public INamedTypeSymbol? IConfiguration { get; }
@@ -128,6 +131,13 @@ internal sealed class KafkaSymbols
            && named.TypeArguments.Length == 2
            && named.TypeArguments[0].SpecialType == SpecialType.System_String
            && named.TypeArguments[1].SpecialType == SpecialType.System_String;
+
+    /// <summary>Confluent's own config classes (not a user subclass, whose constructor we cannot see).</summary>
+    public bool IsConfluentConfigType(ITypeSymbol? type)
+        => IsKafkaConfigType(type) && SymbolEqualityComparer.Default.Equals(type!.ContainingAssembly, Config.ContainingAssembly);
+
+    public bool IsStringPairList(ITypeSymbol? type)
+        => type is INamedTypeSymbol named && IsConstructedFrom(named, List) && IsStringPair(named.TypeArguments[0]);
 
     public bool IsStringPair(ITypeSymbol? type)
         => type is INamedTypeSymbol named

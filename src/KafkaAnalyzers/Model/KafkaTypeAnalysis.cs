@@ -1,0 +1,36 @@
+using System;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace KafkaAnalyzers.Model;
+
+/// <summary>Everything the rules may ask about one type, computed on first use.</summary>
+internal sealed class KafkaTypeAnalysis
+{
+    private readonly Lazy<OperationIndex> _index;
+    private readonly Lazy<ConfigurationModel> _configurations;
+    private readonly AnalyzerOptions _options;
+
+    public KafkaTypeAnalysis(KafkaSymbols symbols, INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks, AnalyzerOptions options)
+    {
+        Symbols = symbols;
+        Type = type;
+        _options = options;
+        _index = new Lazy<OperationIndex>(() => OperationIndex.Build(type, blocks));
+        _configurations = new Lazy<ConfigurationModel>(() => ConfigurationModel.Create(symbols, _index.Value));
+    }
+
+    public KafkaSymbols Symbols { get; }
+
+    public INamedTypeSymbol Type { get; }
+
+    public OperationIndex Index => _index.Value;
+
+    public ConfigurationModel Configurations => _configurations.Value;
+
+    public KafkaAnalyzerOptions OptionsFor(SyntaxTree tree) => KafkaAnalyzerOptions.For(_options, tree);
+
+    public ProducerInstance? ProducerBuiltBy(Microsoft.CodeAnalysis.Operations.IObjectCreationOperation builder)
+        => ProducerInstance.Find(Symbols, Index, builder);
+}

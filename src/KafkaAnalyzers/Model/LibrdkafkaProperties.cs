@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace KafkaAnalyzers.Model;
+
+internal enum LibrdkafkaSection
+{
+    Global,
+    Topic,
+}
+
+internal enum LibrdkafkaRole
+{
+    Both,
+    Producer,
+    Consumer,
+}
+
+internal sealed record LibrdkafkaProperty(
+    string Key,
+    LibrdkafkaSection Section,
+    LibrdkafkaRole Role,
+    string? AliasOf,
+    string Default,
+    string Type);
+
+/// <summary>
+/// Every configuration key librdkafka 2.16 and Confluent.Kafka 2.16 accept: the documented ones
+/// (generated table), the hidden ones, and the .NET-only ones. Answers alias → canonical key, the
+/// documented default, and which key a typed Confluent property writes.
+/// </summary>
+internal static partial class LibrdkafkaProperties
+{
+    /// <summary>
+    /// Properties defined with _RK_HIDDEN in librdkafka's src/rdkafka_conf.c: settable but absent from
+    /// CONFIGURATION.md, so a user setting them must not get KAFKA301.
+    /// </summary>
+    private static readonly string[] Hidden =
+    {
+        "client.software.name",
+        "client.software.version",
+        "metadata.request.timeout.ms",
+        "enable.sparse.connections",
+        "enable_sasl_queue",
+        "test.mock.num.brokers",
+        "test.mock.broker.rtt",
+    };
+
+    /// <summary>Keys Confluent.Kafka consumes itself (ConfigPropertyNames) and the typed properties that write them.</summary>
+    private static readonly (string Key, string Property)[] Dotnet =
+    {
+        ("dotnet.producer.enable.background.poll", "EnableBackgroundPoll"),
+        ("dotnet.producer.enable.delivery.reports", "EnableDeliveryReports"),
+        ("dotnet.producer.delivery.report.fields", "DeliveryReportFields"),
+        ("dotnet.consumer.consume.result.fields", "ConsumeResultFields"),
+        ("dotnet.cancellation.delay.max.ms", "CancellationDelayMaxMs"),
+    };
+
+    private static readonly Dictionary<string, LibrdkafkaProperty> ByKey = BuildByKey();
+    private static readonly Dictionary<string, string> KeyByPropertyName = BuildPropertyNames();
+    private static readonly HashSet<string> Extra = new(Hidden.Concat(Dotnet.Select(d => d.Key)), StringComparer.Ordinal);
+
+    public static IEnumerable<string> AllKeys => ByKey.Keys.Concat(Extra);
+
+    public static bool IsKnown(string key) => ByKey.ContainsKey(key) || Extra.Contains(key);
+
+    /// <summary>The key librdkafka stores a value under (aliases resolved); null when the key is unknown.</summary>
+    public static string? Canonical(string key)
+    {
+        if (ByKey.TryGetValue(key, out var property))
+        {
+            return property.AliasOf ?? property.Key;
+        }
+
+        return Extra.Contains(key) ? key : null;
+    }
+
+    /// <summary>The documented default of a key (or of the key it aliases), as CONFIGURATION.md prints it.</summary>
+    public static string? Default(string key)
+        => ByKey.TryGetValue(key, out var property) ? property.Default : null;
+
+    /// <summary>The key a typed Confluent config property writes, e.g. Acks → acks, EnableIdempotence → enable.idempotence.</summary>
+    public static string? KeyForProperty(string propertyName)
+        => KeyByPropertyName.TryGetValue(propertyName, out var key) ? key : null;
+
+    /// <summary>The known key closest to an unknown one, when a single one is within a small edit distance.</summary>
+    public static string? SuggestFor(string unknownKey)
+    {
+        foreach (var key in AllKeys)
+        {
+            if (string.Equals(key, unknownKey, StringComparison.OrdinalIgnoreCase))
+            {
+                return key;
+            }
+        }
+
+        var limit = unknownKey.Length >= 16 ? 2 : 1;
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        var tie = false;
+        foreach (var key in AllKeys)
+        {
+            if (Math.Abs(key.Length - unknownKey.Length) > limit)
+            {
+                continue;
+            }
+
+            var distance = EditDistance(key, unknownKey, limit);
+            if (distance < bestDistance)
+            {
+                best = key;
+                bestDistance = distance;
+                tie = false;
+            }
+            else if (distance == bestDistance)
+            {
+                tie = true;
+            }
+        }
+
+        return best is not null && bestDistance <= limit && !tie ? best : null;
+    }
+
+    /// <summary>Levenshtein distance, giving up (returning limit + 1) once it must exceed <paramref name="limit"/>.</summary>
+    private static int EditDistance(string a, string b, int limit)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            var rowMin = current[0];
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                rowMin = Math.Min(rowMin, current[j]);
+            }
+
+            if (rowMin > limit)
+            {
+                return limit + 1;
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    private static Dictionary<string, LibrdkafkaProperty> BuildByKey()
+    {
+        // librdkafka looks a key up among the global properties first and falls back to the
+        // default topic configuration, so a global definition wins over a topic-level one.
+        var documented = CreateDocumented();
+        var map = new Dictionary<string, LibrdkafkaProperty>(StringComparer.Ordinal);
+        foreach (var property in documented.Where(p => p.Section == LibrdkafkaSection.Global))
+        {
+            map[property.Key] = property;
+        }
+
+        foreach (var property in documented.Where(p => p.Section == LibrdkafkaSection.Topic))
+        {
+            if (!map.ContainsKey(property.Key))
+            {
+                map[property.Key] = property;
+            }
+        }
+
+        return map;
+    }
+
+    private static Dictionary<string, string> BuildPropertyNames()
+    {
+        // Confluent generates each typed property name from its key: split on '.' and '_',
+        // capitalise each part (enable.idempotence → EnableIdempotence). Tests check every typed
+        // property of ProducerConfig/ConsumerConfig/AdminClientConfig against this by reflection.
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in ByKey.Keys.Concat(Hidden))
+        {
+            var name = string.Concat(key.Split('.', '_').Select(part => part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part.Substring(1)));
+            if (!map.ContainsKey(name))
+            {
+                map[name] = key;
+            }
+        }
+
+        foreach (var (key, property) in Dotnet)
+        {
+            map[property] = key;
+        }
+
+        return map;
+    }
+}

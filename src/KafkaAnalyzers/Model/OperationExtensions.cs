@@ -1,0 +1,117 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KafkaAnalyzers.Model;
+
+internal static class OperationExtensions
+{
+    public static IOperation WalkDownConversions(this IOperation operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    continue;
+                default:
+                    return operation;
+            }
+        }
+    }
+
+    /// <summary>The parent, skipping implicit and explicit conversions and parentheses around <paramref name="operation"/>.</summary>
+    public static IOperation? ParentIgnoringConversions(this IOperation operation, out IOperation child)
+    {
+        child = operation;
+        var parent = operation.Parent;
+        while (parent is IConversionOperation or IParenthesizedOperation)
+        {
+            child = parent;
+            parent = parent.Parent;
+        }
+
+        return parent;
+    }
+
+    /// <summary>
+    /// True when <paramref name="operation"/> runs only on some executions of <paramref name="scope"/>:
+    /// inside a branch, loop body, switch section, catch, lambda or local function, the right side of
+    /// &amp;&amp;, ||, ?? or ?. — or when it is not inside <paramref name="scope"/> at all.
+    /// </summary>
+    public static bool IsConditionalWithin(this IOperation operation, IOperation scope)
+    {
+        var child = operation;
+        for (var parent = operation.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            if (parent == scope)
+            {
+                return false;
+            }
+
+            switch (parent)
+            {
+                case IConditionalOperation conditional when child != conditional.Condition:
+                case ILoopOperation:
+                case ISwitchCaseOperation:
+                case ISwitchExpressionArmOperation:
+                case ICatchClauseOperation:
+                case IAnonymousFunctionOperation:
+                case ILocalFunctionOperation:
+                case ICoalesceOperation coalesce when child == coalesce.WhenNull:
+                case IConditionalAccessOperation access when child == access.WhenNotNull:
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary when child == binary.RightOperand:
+                    return true;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The statement list (block, using, root) that scopes a declaration at <paramref name="operation"/>.</summary>
+    public static IOperation EnclosingScope(this IOperation operation)
+    {
+        var current = operation;
+        for (var parent = operation.Parent; parent is not null; current = parent, parent = parent.Parent)
+        {
+            if (parent is IBlockOperation or IUsingOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return parent;
+            }
+        }
+
+        return current;
+    }
+
+    /// <summary>The lambda or local function directly containing the operation, or null for the member body.</summary>
+    public static IOperation? EnclosingFunction(this IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return parent;
+            }
+        }
+
+        return null;
+    }
+
+    public static bool IsBefore(this IOperation operation, IOperation other)
+        => operation.Syntax.SyntaxTree == other.Syntax.SyntaxTree && operation.Syntax.SpanStart < other.Syntax.SpanStart;
+
+    public static bool TryGetConstantString(this IOperation? operation, out string value)
+    {
+        value = string.Empty;
+        if (operation?.WalkDownConversions().ConstantValue is { HasValue: true, Value: string s })
+        {
+            value = s;
+            return true;
+        }
+
+        return false;
+    }
+}
