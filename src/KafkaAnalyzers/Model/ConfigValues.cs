@@ -117,7 +117,7 @@ internal static class ConfigValues
         {
             if (member is IFieldSymbol { HasConstantValue: true } field && Equals(field.ConstantValue, constant))
             {
-                return enumType.Name == "SaslMechanism" ? SaslMechanismName(field.Name) : SnakeCase(field.Name);
+                return enumType.Name == "SaslMechanism" ? SaslMechanismName(field.Name) : LowerCaseName(field.Name);
             }
         }
 
@@ -134,21 +134,27 @@ internal static class ConfigValues
         _ => member.ToUpperInvariant(),
     };
 
-    /// <summary>Confluent writes other enum members in snake case: SaslPlaintext → sasl_plaintext.</summary>
-    private static string SnakeCase(string member)
+    /// <summary>
+    /// Confluent writes other enum members lower-cased, except a fixed set of names librdkafka spells
+    /// with separators (Config.SetObject in Confluent.Kafka 2.16; checked by TypedPropertyMappingTests).
+    /// </summary>
+    private static string LowerCaseName(string member)
     {
-        var chars = new System.Text.StringBuilder(member.Length + 4);
-        for (var i = 0; i < member.Length; i++)
+        var lower = member.ToLowerInvariant();
+        return lower switch
         {
-            var c = member[i];
-            if (char.IsUpper(c) && i > 0)
-            {
-                chars.Append('_');
-            }
-
-            chars.Append(char.ToLowerInvariant(c));
-        }
-
-        return chars.ToString();
+            "saslplaintext" => "sasl_plaintext",
+            "saslssl" => "sasl_ssl",
+            "consistentrandom" => "consistent_random",
+            "murmur2random" => "murmur2_random",
+            "readcommitted" => "read_committed",
+            "readuncommitted" => "read_uncommitted",
+            "cooperativesticky" => "cooperative-sticky",
+            "usealldnsips" => "use_all_dns_ips",
+            "resolvecanonicalbootstrapserversonly" => "resolve_canonical_bootstrap_servers_only",
+            "azureimds" => "azure_imds",
+            "awsiam" => "aws_iam",
+            _ => lower,
+        };
     }
 }
