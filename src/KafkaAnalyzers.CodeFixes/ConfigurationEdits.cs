@@ -1,0 +1,230 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using KafkaAnalyzers.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+
+namespace KafkaAnalyzers.CodeFixes;
+
+/// <summary>
+/// Applies the configuration edits the analyzers describe through <see cref="FixProperties"/>:
+/// replace a written value, remove a write, or add a setting to a configuration's creation. The same
+/// path serves one fix and Fix All, so both give the same result.
+/// </summary>
+internal static class ConfigurationEdits
+{
+    public static bool CanFix(Diagnostic diagnostic, SyntaxNode root)
+    {
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        return diagnostic.Properties.TryGetValue(FixProperties.Action, out var action) && action switch
+        {
+            FixProperties.ActionReplaceValue => ValueOf(node) is not null,
+            FixProperties.ActionRemoveWrite => RemovableNode(node) is not null,
+            FixProperties.ActionAddSetting => CreationOf(node) is not null,
+            _ => false,
+        };
+    }
+
+    public static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return document;
+        }
+
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var replaced = new HashSet<SyntaxNode>();
+        foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
+        {
+            if (!CanFix(diagnostic, root))
+            {
+                continue;
+            }
+
+            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            var properties = diagnostic.Properties;
+            switch (properties[FixProperties.Action])
+            {
+                case FixProperties.ActionReplaceValue:
+                    ReplaceValue(editor, node, properties[FixProperties.TypedValue]!, properties[FixProperties.StringValue]!, replaced);
+                    break;
+                case FixProperties.ActionRemoveWrite:
+                    editor.RemoveNode(RemovableNode(node)!, SyntaxRemoveOptions.KeepLeadingTrivia | SyntaxRemoveOptions.KeepUnbalancedDirectives);
+                    break;
+                case FixProperties.ActionAddSetting:
+                    AddSetting(editor, model, CreationOf(node)!, properties, cancellationToken);
+                    break;
+            }
+
+            if (properties.TryGetValue(FixProperties.SecondTypedValue, out var secondTyped) && secondTyped is not null
+                && diagnostic.AdditionalLocations.Count > 0)
+            {
+                var second = root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true);
+                ReplaceValue(editor, second, secondTyped, properties[FixProperties.SecondStringValue]!, replaced);
+            }
+        }
+
+        var changed = editor.GetChangedDocument();
+        changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    // ---- replace a value ------------------------------------------------------------------------
+
+    private static void ReplaceValue(DocumentEditor editor, SyntaxNode write, string typed, string text, HashSet<SyntaxNode> replaced)
+    {
+        var value = ValueOf(write);
+        if (value is null || !replaced.Add(value))
+        {
+            return;
+        }
+
+        var isStringKey = !(write is AssignmentExpressionSyntax { Left: not (ImplicitElementAccessSyntax or ElementAccessExpressionSyntax) });
+        ExpressionSyntax replacement = isStringKey
+            ? SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(text))
+            : SyntaxFactory.ParseExpression(typed).WithAdditionalAnnotations(Simplifier.Annotation);
+        editor.ReplaceNode(value, (current, _) => replacement.WithTriviaFrom(current));
+    }
+
+    /// <summary>The value expression of a write: the right of an assignment, the value argument of Set/Add/a pair, the second element of <c>{ "k", "v" }</c>.</summary>
+    private static ExpressionSyntax? ValueOf(SyntaxNode write)
+        => write switch
+        {
+            AssignmentExpressionSyntax assignment => assignment.Right,
+            InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } invocation => invocation.ArgumentList.Arguments[1].Expression,
+            BaseObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 2 } creation => creation.ArgumentList.Arguments[1].Expression,
+            InitializerExpressionSyntax { RawKind: (int)SyntaxKind.ComplexElementInitializerExpression, Expressions.Count: 2 } element => element.Expressions[1],
+            ArgumentSyntax argument => ValueOf(argument.Expression),
+            _ => null,
+        };
+
+    // ---- remove a write -------------------------------------------------------------------------
+
+    /// <summary>The initializer element or statement that holds the write and nothing else.</summary>
+    private static SyntaxNode? RemovableNode(SyntaxNode write)
+    {
+        if (write is ArgumentSyntax argument)
+        {
+            write = argument.Expression;
+        }
+
+        switch (write.Parent)
+        {
+            case InitializerExpressionSyntax:
+                return write;
+            case ExpressionStatementSyntax statement when statement.Parent is BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax:
+                return statement.Parent is GlobalStatementSyntax global ? global : statement;
+            case ArgumentSyntax { Parent: ArgumentListSyntax { Arguments.Count: 1, Parent: InvocationExpressionSyntax { Parent: ExpressionStatementSyntax statement } } }
+                when statement.Parent is BlockSyntax:
+                // list.Add(new("key", "value"));
+                return statement;
+            default:
+                return null;
+        }
+    }
+
+    // ---- add a setting --------------------------------------------------------------------------
+
+    private static BaseObjectCreationExpressionSyntax? CreationOf(SyntaxNode node)
+        => node as BaseObjectCreationExpressionSyntax ?? (node as ArgumentSyntax)?.Expression as BaseObjectCreationExpressionSyntax;
+
+    private static void AddSetting(DocumentEditor editor, SemanticModel model, BaseObjectCreationExpressionSyntax creation, System.Collections.Immutable.ImmutableDictionary<string, string?> properties, CancellationToken cancellationToken)
+    {
+        var type = model.GetTypeInfo(creation, cancellationToken).Type;
+        ExpressionSyntax element;
+        if (IsKafkaConfig(type))
+        {
+            element = SyntaxFactory.AssignmentExpression(
+                SyntaxKind.SimpleAssignmentExpression,
+                SyntaxFactory.IdentifierName(properties[FixProperties.Property]!),
+                SyntaxFactory.ParseExpression(properties[FixProperties.TypedValue]!).WithAdditionalAnnotations(Simplifier.Annotation));
+        }
+        else
+        {
+            var key = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(properties[FixProperties.Key]!));
+            var value = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(properties[FixProperties.StringValue]!));
+            element = DictionaryUsesIndexers(creation)
+                ? SyntaxFactory.AssignmentExpression(
+                    SyntaxKind.SimpleAssignmentExpression,
+                    SyntaxFactory.ImplicitElementAccess(SyntaxFactory.BracketedArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(key)))),
+                    value)
+                : SyntaxFactory.InitializerExpression(
+                    SyntaxKind.ComplexElementInitializerExpression,
+                    SyntaxFactory.SeparatedList(new ExpressionSyntax[] { key, value }));
+        }
+
+        editor.ReplaceNode(creation, (current, _) => WithElement((BaseObjectCreationExpressionSyntax)current, element));
+    }
+
+    private static bool IsKafkaConfig(ITypeSymbol? type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "Config" && current.ContainingNamespace?.ToDisplayString() == "Confluent.Kafka")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool DictionaryUsesIndexers(BaseObjectCreationExpressionSyntax creation)
+        => creation.Initializer?.Expressions.FirstOrDefault() is AssignmentExpressionSyntax { Left: ImplicitElementAccessSyntax };
+
+    private static SyntaxNode WithElement(BaseObjectCreationExpressionSyntax creation, ExpressionSyntax element)
+    {
+        var initializer = creation.Initializer;
+        if (initializer is null)
+        {
+            var kind = element is InitializerExpressionSyntax ? SyntaxKind.CollectionInitializerExpression : SyntaxKind.ObjectInitializerExpression;
+            var created = SyntaxFactory.InitializerExpression(kind, SyntaxFactory.SingletonSeparatedList(element))
+                .WithAdditionalAnnotations(Formatter.Annotation);
+            return (creation.ArgumentList is { Arguments.Count: 0 } && creation is ObjectCreationExpressionSyntax
+                    ? ((ObjectCreationExpressionSyntax)creation).WithArgumentList(null).WithType(((ObjectCreationExpressionSyntax)creation).Type.WithoutTrailingTrivia())
+                    : creation.WithoutTrailingTrivia())
+                .WithInitializer(created)
+                .WithTrailingTrivia(creation.GetTrailingTrivia());
+        }
+
+        var expressions = initializer.Expressions;
+        if (expressions.Count == 0)
+        {
+            var single = SyntaxFactory.SingletonSeparatedList(element.WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(SyntaxFactory.Space));
+            return creation.WithInitializer(initializer.WithExpressions(single));
+        }
+
+        // Keep the user's layout: on a multi-line initializer the new element goes on its own line,
+        // indented like the last one; on a single line it follows after ", ".
+        var newLine = initializer.OpenBraceToken.TrailingTrivia.FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        var multiLine = newLine.IsKind(SyntaxKind.EndOfLineTrivia);
+        var nodes = expressions.ToList();
+        var separators = expressions.GetSeparators().ToList();
+        var last = nodes[nodes.Count - 1];
+        var leading = multiLine ? last.GetLeadingTrivia() : SyntaxFactory.TriviaList(SyntaxFactory.Space);
+        var separatorTrivia = multiLine ? SyntaxFactory.TriviaList(newLine) : SyntaxFactory.TriviaList();
+        if (separators.Count == nodes.Count)
+        {
+            // Trailing comma: add the element after it, and a trailing comma after the new one.
+            nodes.Add(element.WithLeadingTrivia(leading));
+            separators.Add(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(separators[separators.Count - 1].TrailingTrivia));
+        }
+        else
+        {
+            nodes[nodes.Count - 1] = last.WithoutTrailingTrivia();
+            separators.Add(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(separatorTrivia));
+            nodes.Add(element.WithLeadingTrivia(leading).WithTrailingTrivia(last.GetTrailingTrivia()));
+        }
+
+        var updated = SyntaxFactory.SeparatedList(nodes, separators);
+        return creation.WithInitializer(initializer.WithExpressions(updated));
+    }
+}

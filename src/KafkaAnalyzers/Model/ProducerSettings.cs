@@ -1,0 +1,65 @@
+namespace KafkaAnalyzers.Model;
+
+/// <summary>Typed reading of the producer settings the durability rules share.</summary>
+internal readonly struct ProducerSettings
+{
+    public ProducerSettings(ConfigContext context)
+    {
+        Context = context;
+        Acks = context.Get(ConfigKeys.Acks);
+        Idempotence = context.Get(ConfigKeys.EnableIdempotence);
+        TransactionalId = context.Get(ConfigKeys.TransactionalId);
+        MaxInFlight = context.Get(ConfigKeys.MaxInFlight);
+        Retries = context.Get(ConfigKeys.Retries);
+        MessageTimeout = context.Get(ConfigKeys.MessageTimeoutMs);
+        Linger = context.Get(ConfigKeys.LingerMs);
+        RequestTimeout = context.Get(ConfigKeys.RequestTimeoutMs);
+    }
+
+    public ConfigContext Context { get; }
+
+    public Setting Acks { get; }
+
+    public Setting Idempotence { get; }
+
+    public Setting TransactionalId { get; }
+
+    public Setting MaxInFlight { get; }
+
+    public Setting Retries { get; }
+
+    public Setting MessageTimeout { get; }
+
+    public Setting Linger { get; }
+
+    public Setting RequestTimeout { get; }
+
+    /// <summary>acks written as 0 or 1.</summary>
+    public bool AcksWeak => AcksValue is 0 or 1;
+
+    /// <summary>acks written as anything but all (-1).</summary>
+    public bool AcksNotAll => AcksValue is { } value && value != -1;
+
+    public long? AcksValue => Acks.IsKnown && ConfigValues.TryParseInt(Acks.Value, out var acks) ? acks : null;
+
+    public bool TransactionalIdSet => TransactionalId.IsKnown && !string.IsNullOrEmpty(TransactionalId.Value);
+
+    /// <summary>
+    /// Idempotence is on for sure: set to true, or left unset on a transactional producer
+    /// (transactional.id turns it on unless explicitly disabled).
+    /// </summary>
+    public bool IdempotenceOn
+        => IsTrue(Idempotence) || (Idempotence.IsDefault && TransactionalIdSet);
+
+    public bool IdempotenceExplicitlyOff => Idempotence.IsKnown && IsFalse(Idempotence);
+
+    public static bool IsTrue(Setting setting) => setting.IsKnown && ConfigValues.TryParseBool(setting.Value, out var value) && value;
+
+    public static bool IsFalse(Setting setting) => setting.IsKnown && ConfigValues.TryParseBool(setting.Value, out var value) && !value;
+
+    public static long? Int(Setting setting)
+        => setting.IsCertain && ConfigValues.TryParseInt(setting.Value, out var value) ? value : null;
+
+    public static double? Double(Setting setting)
+        => setting.IsCertain && ConfigValues.TryParseDouble(setting.Value, out var value) ? value : null;
+}

@@ -1,0 +1,255 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using KafkaAnalyzers.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace KafkaAnalyzers.Producers;
+
+/// <summary>
+/// KAFKA001 weak acks, KAFKA002 idempotence off, KAFKA003 settings Build() rejects, KAFKA009 retries
+/// disabled or delivery timeout too short: the producer durability settings, read from the shared
+/// configuration model.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
+{
+    /// <summary>librdkafka's message.timeout.ms default, which the timeout fix falls back to.</summary>
+    private const long DefaultMessageTimeoutMs = 300000;
+
+    private const long MinimumMessageTimeoutMs = 10000;
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        Descriptors.KAFKA001_WeakAcks,
+        Descriptors.KAFKA002_IdempotenceNotEnabled,
+        Descriptors.KAFKA003_ProducerConfigRejected,
+        Descriptors.KAFKA009_RetriesOrTimeoutTooLow);
+
+    protected override void AnalyzeType(KafkaTypeAnalysis analysis, SymbolAnalysisContext context)
+    {
+        var reporter = new DeduplicatingReporter(context);
+        foreach (var config in analysis.Configurations.Contexts)
+        {
+            if (config.Role != ClientRole.Producer)
+            {
+                continue;
+            }
+
+            var settings = new ProducerSettings(config);
+            var rejected = ReportRejected(settings, reporter);
+            if (!SendsOnlyToLossyTopics(analysis, config))
+            {
+                ReportWeakAcks(settings, rejected, reporter);
+                ReportIdempotence(settings, rejected, reporter);
+            }
+
+            ReportRetriesAndTimeout(settings, rejected, reporter);
+        }
+    }
+
+    private static bool SendsOnlyToLossyTopics(KafkaTypeAnalysis analysis, ConfigContext config)
+    {
+        if (config.Builder is null)
+        {
+            return false;
+        }
+
+        var options = analysis.OptionsFor(config.Builder.Syntax.SyntaxTree);
+        if (options.LossyTopicPatterns.IsEmpty)
+        {
+            return false;
+        }
+
+        var producer = analysis.ProducerBuiltBy(config.Builder);
+        return producer is { TopicsKnown: true } && producer.Topics.All(options.IsLossyTopic);
+    }
+
+    // ---- KAFKA003 -------------------------------------------------------------------------------
+
+    private static Rejected ReportRejected(ProducerSettings settings, DeduplicatingReporter reporter)
+    {
+        var rejected = Rejected.None;
+        var rule = Descriptors.KAFKA003_ProducerConfigRejected;
+        if (settings.IdempotenceOn)
+        {
+            var why = settings.TransactionalIdSet && !settings.Idempotence.IsKnown ? "transactional.id turns on idempotence, which" : "enable.idempotence";
+            if (settings.AcksNotAll)
+            {
+                Report(reporter, rule, settings.Acks, ReplaceValue("Confluent.Kafka.Acks.All", "all"), $"{why} requires acks=all, but acks is {settings.AcksValue}");
+                rejected |= Rejected.Acks;
+            }
+
+            if (ProducerSettings.Int(settings.MaxInFlight) is > 5 and var inFlight && settings.MaxInFlight.IsKnown)
+            {
+                Report(reporter, rule, settings.MaxInFlight, ReplaceValue("5", "5"), $"{why} requires max.in.flight <= 5, but it is {inFlight}");
+            }
+
+            if (ProducerSettings.Int(settings.Retries) == 0 && settings.Retries.IsKnown)
+            {
+                Report(reporter, rule, settings.Retries, RemoveWrite(), $"{why} requires retries >= 1, but retries is 0");
+                rejected |= Rejected.Retries;
+            }
+        }
+
+        if (settings.TransactionalIdSet && settings.IdempotenceExplicitlyOff)
+        {
+            Report(reporter, rule, settings.Idempotence, ReplaceValue("true", "true"), "transactional.id requires enable.idempotence=true, but it is set to false");
+            rejected |= Rejected.Idempotence;
+        }
+
+        var gapless = settings.Context.Get(ConfigKeys.EnableGaplessGuarantee);
+        if (ProducerSettings.IsTrue(gapless) && (settings.IdempotenceExplicitlyOff || (settings.Idempotence.IsDefault && settings.TransactionalId.IsDefault)))
+        {
+            Report(reporter, rule, gapless, properties: null, "enable.gapless.guarantee requires enable.idempotence=true");
+        }
+
+        var timeout = ProducerSettings.Int(settings.MessageTimeout);
+        var linger = ProducerSettings.Double(settings.Linger);
+        var timeoutAdjustedByTransactions = settings.MessageTimeout.IsDefault && !settings.TransactionalId.IsDefault;
+        if (timeout is { } t && t != 0 && linger is { } l && t <= l && !timeoutAdjustedByTransactions
+            && (settings.MessageTimeout.IsKnown || settings.Linger.IsKnown))
+        {
+            var message = $"message.timeout.ms ({t}) must be greater than linger.ms ({Format(l)})";
+            if (settings.MessageTimeout.IsKnown)
+            {
+                Report(reporter, rule, settings.MessageTimeout, DefaultMessageTimeoutMs > l ? RemoveWrite() : null, message);
+            }
+            else
+            {
+                Report(reporter, rule, settings.Linger, properties: null, message);
+            }
+
+            rejected |= Rejected.Timeout;
+        }
+
+        return rejected;
+    }
+
+    // ---- KAFKA001 -------------------------------------------------------------------------------
+
+    private static void ReportWeakAcks(ProducerSettings settings, Rejected rejected, DeduplicatingReporter reporter)
+    {
+        if (!settings.AcksWeak || (rejected & Rejected.Acks) != 0)
+        {
+            return;
+        }
+
+        var description = settings.AcksValue == 0 ? "0 (no acknowledgement)" : "1 (leader only)";
+        Report(reporter, Descriptors.KAFKA001_WeakAcks, settings.Acks, ReplaceValue("Confluent.Kafka.Acks.All", "all"), description);
+    }
+
+    // ---- KAFKA002 -------------------------------------------------------------------------------
+
+    private static void ReportIdempotence(ProducerSettings settings, Rejected rejected, DeduplicatingReporter reporter)
+    {
+        var rule = Descriptors.KAFKA002_IdempotenceNotEnabled;
+        if (settings.IdempotenceExplicitlyOff)
+        {
+            if ((rejected & Rejected.Idempotence) == 0)
+            {
+                var write = settings.Idempotence.Write!;
+                reporter.Report(rule, write.Location, EnableIdempotenceFix(settings, FixProperties.ActionReplaceValue), AcksLocation(settings), $"{Name(write, "EnableIdempotence")} is false");
+            }
+
+            return;
+        }
+
+        var config = settings.Context;
+        if (settings.Idempotence.IsDefault && config.DefaultsApply && settings.TransactionalId.IsDefault)
+        {
+            reporter.Report(rule, config.Location, EnableIdempotenceFix(settings, FixProperties.ActionAddSetting), AcksLocation(settings), "Idempotence is never enabled (librdkafka's default is false)");
+        }
+    }
+
+    /// <summary>
+    /// Turning idempotence on makes Build() throw when acks, max.in.flight or retries are explicitly set
+    /// to conflicting values (unset ones are adjusted by librdkafka), so the fix also sets acks to all,
+    /// and is not offered when another conflicting setting is unknown or explicitly incompatible.
+    /// </summary>
+    private static ImmutableDictionary<string, string?>? EnableIdempotenceFix(ProducerSettings settings, string action)
+    {
+        if (!settings.Acks.IsCertain || !settings.MaxInFlight.IsCertain || !settings.Retries.IsCertain
+            || (settings.MaxInFlight.IsKnown && ProducerSettings.Int(settings.MaxInFlight) > 5)
+            || (settings.Retries.IsKnown && ProducerSettings.Int(settings.Retries) == 0)
+            || (settings.AcksNotAll && !settings.AcksWeak))
+        {
+            return null;
+        }
+
+        var builder = ImmutableDictionary.CreateBuilder<string, string?>();
+        builder[FixProperties.Action] = action;
+        builder[FixProperties.Property] = "EnableIdempotence";
+        builder[FixProperties.TypedValue] = "true";
+        builder[FixProperties.Key] = "enable.idempotence";
+        builder[FixProperties.StringValue] = "true";
+        if (settings.AcksWeak)
+        {
+            builder[FixProperties.SecondTypedValue] = "Confluent.Kafka.Acks.All";
+            builder[FixProperties.SecondStringValue] = "all";
+        }
+
+        return builder.ToImmutable();
+    }
+
+    private static IEnumerable<Location>? AcksLocation(ProducerSettings settings)
+        => settings.AcksWeak ? new[] { settings.Acks.Write!.Location } : null;
+
+    // ---- KAFKA009 -------------------------------------------------------------------------------
+
+    private static void ReportRetriesAndTimeout(ProducerSettings settings, Rejected rejected, DeduplicatingReporter reporter)
+    {
+        var rule = Descriptors.KAFKA009_RetriesOrTimeoutTooLow;
+        if ((rejected & Rejected.Retries) == 0 && settings.Retries.IsKnown && ProducerSettings.Int(settings.Retries) == 0)
+        {
+            Report(reporter, rule, settings.Retries, RemoveWrite(), $"{Name(settings.Retries.Write!, "MessageSendMaxRetries")} is 0, so nothing is retried");
+        }
+
+        if ((rejected & Rejected.Timeout) != 0 || !settings.MessageTimeout.IsKnown || ProducerSettings.Int(settings.MessageTimeout) is not { } timeout || timeout == 0)
+        {
+            return;
+        }
+
+        var name = Name(settings.MessageTimeout.Write!, "MessageTimeoutMs");
+        var request = ProducerSettings.Int(settings.RequestTimeout);
+        var linger = ProducerSettings.Double(settings.Linger);
+        if (request is { } r && linger is { } l && timeout < r + l)
+        {
+            Report(reporter, rule, settings.MessageTimeout, RemoveWrite(), $"{name} is {timeout} ms, less than one request timeout plus linger ({Format(r + l)} ms)");
+        }
+        else if (timeout < MinimumMessageTimeoutMs)
+        {
+            Report(reporter, rule, settings.MessageTimeout, RemoveWrite(), $"{name} is {timeout} ms, under 10 seconds");
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private static void Report(DeduplicatingReporter reporter, DiagnosticDescriptor rule, Setting setting, ImmutableDictionary<string, string?>? properties, string message)
+        => reporter.Report(rule, setting.Write!.Location, properties, additionalLocations: null, message);
+
+    private static ImmutableDictionary<string, string?> ReplaceValue(string typed, string text)
+        => ImmutableDictionary<string, string?>.Empty
+            .Add(FixProperties.Action, FixProperties.ActionReplaceValue)
+            .Add(FixProperties.TypedValue, typed)
+            .Add(FixProperties.StringValue, text);
+
+    private static ImmutableDictionary<string, string?> RemoveWrite()
+        => ImmutableDictionary<string, string?>.Empty.Add(FixProperties.Action, FixProperties.ActionRemoveWrite);
+
+    /// <summary>How the user wrote the setting: the typed property name, or the quoted key.</summary>
+    private static string Name(ConfigWrite write, string property) => write.IsStringKey ? $"'{write.Key}'" : property;
+
+    private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    [System.Flags]
+    private enum Rejected
+    {
+        None = 0,
+        Acks = 1,
+        Retries = 2,
+        Timeout = 4,
+        Idempotence = 8,
+    }
+}

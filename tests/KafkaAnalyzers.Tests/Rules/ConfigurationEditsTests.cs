@@ -1,0 +1,93 @@
+using VerifyCS = KafkaAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<KafkaAnalyzers.Producers.ProducerConfigurationAnalyzer, KafkaAnalyzers.CodeFixes.Producers.ProducerConfigurationCodeFixProvider>;
+
+namespace KafkaAnalyzers.Tests.Rules;
+
+/// <summary>The shared configuration fix engine: replacing values keeps comments and layout; adding a setting follows the initializer layout.</summary>
+public class ConfigurationEditsTests
+{
+    [Fact]
+    public Task Replaces_values_in_typed_and_dictionary_configs_keeping_comments()
+        => VerifyCS.VerifyCodeFixAsync("""
+            using System.Collections.Generic;
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var config = new ProducerConfig
+                    {
+                        BootstrapServers = "b:9092",
+                        // durability matters here
+                        {|#0:Acks = Acks.Leader|}, // keep me
+                        EnableIdempotence = true,
+                    };
+                    using var producer = new ProducerBuilder<string, string>(config).Build();
+                    var d = new Dictionary<string, string> { ["enable.idempotence"] = "true", {|#1:["acks"] = "1"|} };
+                    using var p2 = new ProducerBuilder<string, string>(d).Build();
+                }
+            }
+            """,
+            new[] { VerifyCS.Diagnostic(Descriptors.KAFKA003_ProducerConfigRejected).WithLocation(0).WithArguments("enable.idempotence requires acks=all, but acks is 1"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA003_ProducerConfigRejected).WithLocation(1).WithArguments("enable.idempotence requires acks=all, but acks is 1") },
+            """
+            using System.Collections.Generic;
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var config = new ProducerConfig
+                    {
+                        BootstrapServers = "b:9092",
+                        // durability matters here
+                        Acks = Acks.All, // keep me
+                        EnableIdempotence = true,
+                    };
+                    using var producer = new ProducerBuilder<string, string>(config).Build();
+                    var d = new Dictionary<string, string> { ["enable.idempotence"] = "true", ["acks"] = "all" };
+                    using var p2 = new ProducerBuilder<string, string>(d).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Adds_a_setting_to_single_and_multi_line_initializers()
+        => VerifyCS.VerifyCodeFixAsync("""
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var config = {|#0:new ProducerConfig { BootstrapServers = "b:9092" }|};
+                    using var producer = new ProducerBuilder<string, string>(config).Build();
+                    var c2 = {|#1:new ProducerConfig
+                    {
+                        BootstrapServers = "b:9092",
+                        {|#2:Acks = Acks.Leader|}
+                    }|};
+                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                }
+            }
+            """,
+            new[] { VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(0).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(1).WithLocation(2).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA001_WeakAcks).WithLocation(2).WithArguments("1 (leader only)") },
+            """
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var config = new ProducerConfig { BootstrapServers = "b:9092", EnableIdempotence = true };
+                    using var producer = new ProducerBuilder<string, string>(config).Build();
+                    var c2 = new ProducerConfig
+                    {
+                        BootstrapServers = "b:9092",
+                        Acks = Acks.All,
+                        EnableIdempotence = true
+                    };
+                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                }
+            }
+            """);
+}
