@@ -7,7 +7,7 @@ namespace KafkaAnalyzers.PackageTests;
 public sealed class ConsumerBuildTests(PackageFeed feed)
 {
     [Fact]
-    public void Build_warns_KAFKA001_on_weak_acks_and_copies_no_analyzer_to_the_output()
+    public void Build_warns_KAFKA001_on_weak_acks_loads_cleanly_and_copies_no_analyzer_to_the_output()
     {
         var project = ConsumerProject.Create(feed, "warning", ConsumerSources.WeakAcksProducer);
 
@@ -16,6 +16,11 @@ public sealed class ConsumerBuildTests(PackageFeed feed)
         Assert.True(build.Succeeded, build.Describe());
         Assert.Contains(("warning", "KAFKA001"), ConsumerProject.KafkaDiagnostics(build));
         Assert.Contains("Program.cs(6,5): warning KAFKA001", build.Output);
+        // The compiler loaded both packed assemblies and no analyzer threw.
+        Assert.DoesNotContain("AD0001", build.Output);
+        Assert.DoesNotContain("CS8032", build.Output);
+        Assert.DoesNotContain("CS8033", build.Output);
+        Assert.DoesNotContain("CS9057", build.Output);
         var output = Path.Combine(project.ProjectDirectory, "bin");
         Assert.True(File.Exists(Path.Combine(output, "Debug", "net10.0", "App.dll")), build.Describe());
         Assert.Empty(Directory.GetFiles(output, "KafkaAnalyzers*", SearchOption.AllDirectories));
