@@ -34,6 +34,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     private readonly MockClusterHandle _handle;
     private readonly string _bootstrapServers;
     private readonly int _brokerCount;
+    private volatile bool _disposed;
 
     private InProcessKafkaCluster(MockClusterHandle handle, string bootstrapServers, int brokerCount)
     {
@@ -120,7 +121,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
                 $"replicationFactor for topic '{topic}' must be between 1 and the cluster's {_brokerCount} broker(s).");
         }
 
-        var error = Call(cluster =>
+        var error = Command(cluster =>
         {
             fixed (byte* name = MockClusterHandle.NulTerminated(topic))
             {
@@ -140,7 +141,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     public void SetBrokerDown(int brokerId)
     {
         ValidateBrokerOrAll(brokerId);
-        var error = Call(cluster => MockClusterApi.Instance.BrokerSetDown(cluster, brokerId));
+        var error = Command(cluster => MockClusterApi.Instance.BrokerSetDown(cluster, brokerId));
         ThrowOnError(error, $"take broker {brokerId} down");
     }
 
@@ -148,7 +149,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     public void SetBrokerUp(int brokerId)
     {
         ValidateBrokerOrAll(brokerId);
-        var error = Call(cluster => MockClusterApi.Instance.BrokerSetUp(cluster, brokerId));
+        var error = Command(cluster => MockClusterApi.Instance.BrokerSetUp(cluster, brokerId));
         ThrowOnError(error, $"bring broker {brokerId} up");
     }
 
@@ -195,7 +196,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
         }
 
         ValidateBrokerOrAll(brokerId, allMeaning: "no leader");
-        var error = Call(cluster =>
+        var error = Command(cluster =>
         {
             fixed (byte* name = MockClusterHandle.NulTerminated(topic))
             {
@@ -216,7 +217,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     {
         ValidateBrokerOrAll(brokerId);
         var milliseconds = WholeMilliseconds(rtt, nameof(rtt));
-        var error = Call(cluster => MockClusterApi.Instance.BrokerSetRtt(cluster, brokerId, milliseconds));
+        var error = Command(cluster => MockClusterApi.Instance.BrokerSetRtt(cluster, brokerId, milliseconds));
         ThrowOnError(error, $"set the round-trip time of broker {brokerId}");
     }
 
@@ -224,7 +225,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     public void SetTopicError(string topic, ErrorCode error)
     {
         TopicNames.Validate(topic);
-        Call(cluster =>
+        Command(cluster =>
         {
             fixed (byte* name = MockClusterHandle.NulTerminated(topic))
             {
@@ -250,7 +251,13 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     /// Stops the cluster: destroys the mock cluster (closing its listeners and client connections), then the
     /// librdkafka handle it lives on. Safe to call more than once and from any thread.
     /// </summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        // The flag, not SafeHandle.IsClosed, turns new calls away: a SafeHandle only closes when its last
+        // reference is released, so callers that keep adding references would keep it open forever.
+        _disposed = true;
+        _handle.Dispose();
+    }
 
     /// <summary>
     /// librdkafka 2.16's mock answers ProduceRequest v10+ and FetchRequest v12+ for a partition without a
@@ -262,12 +269,15 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     private void AvoidLeaderlessPartitionCrash()
     {
         ThrowOnError(
-            Call(cluster => MockClusterApi.Instance.SetApiVersion(cluster, (short)KafkaApi.Produce, 0, MaxProduceVersion)),
+            Command(cluster => MockClusterApi.Instance.SetApiVersion(cluster, (short)KafkaApi.Produce, 0, MaxProduceVersion)),
             $"limit ProduceRequest to version {MaxProduceVersion}");
         ThrowOnError(
-            Call(cluster => MockClusterApi.Instance.SetApiVersion(cluster, (short)KafkaApi.Fetch, 0, MaxFetchVersion)),
+            Command(cluster => MockClusterApi.Instance.SetApiVersion(cluster, (short)KafkaApi.Fetch, 0, MaxFetchVersion)),
             $"limit FetchRequest to version {MaxFetchVersion}");
     }
+
+    /// <summary>Sends a command to the mock cluster's thread and waits for it to be applied.</summary>
+    private ErrorCode Command(Func<IntPtr, int> command) => Call(_ => _handle.SendCommand(command));
 
     /// <summary>Runs <paramref name="call"/> on the native cluster pointer, keeping it alive for the duration.</summary>
     private ErrorCode Call(Func<IntPtr, int> call)
@@ -293,7 +303,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
         }
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     private void ValidateBrokerOrAll(int brokerId, string allMeaning = "all brokers")
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -18,7 +19,17 @@ namespace KafkaAnalyzers.Reliability.Testing.Native;
 internal sealed unsafe class MockClusterHandle : SafeHandle
 {
     private const int ErrorBufferSize = 512;
+
+    /// <summary>
+    /// librdkafka 2.16's mock thread can miss the wake-up of a command that arrives while it is finishing the
+    /// previous one (it drains its wake-up pipe after serving commands) and then sleeps until its next timer,
+    /// up to a second. Seen here under load: 50 back-to-back commands took 1 to 13 s; spaced by 2 ms, under 0.1 s.
+    /// </summary>
+    private static readonly TimeSpan s_commandSpacing = TimeSpan.FromMilliseconds(2);
+
     private static int s_liveCount;
+    private readonly Lock _commandGate = new();
+    private long _lastCommandTimestamp;
     private IntPtr _client;
 
     private MockClusterHandle()
@@ -90,6 +101,27 @@ internal sealed unsafe class MockClusterHandle : SafeHandle
         }
     }
 
+    /// <summary>
+    /// Runs a function that hands a command to the mock cluster's thread and waits for it to be applied
+    /// (most mock-cluster setters do); one at a time and spaced out, see <see cref="s_commandSpacing"/>.
+    /// The caller must hold a reference on this handle (<see cref="SafeHandle.DangerousAddRef"/>).
+    /// </summary>
+    public int SendCommand(Func<IntPtr, int> command)
+    {
+        lock (_commandGate)
+        {
+            WaitForCommandSpacing();
+            try
+            {
+                return command(handle);
+            }
+            finally
+            {
+                _lastCommandTimestamp = Stopwatch.GetTimestamp();
+            }
+        }
+    }
+
     /// <summary>Reads a NUL-terminated UTF-8 string owned by librdkafka.</summary>
     public static string Utf8(byte* value) => Marshal.PtrToStringUTF8((IntPtr)value) ?? string.Empty;
 
@@ -97,11 +129,26 @@ internal sealed unsafe class MockClusterHandle : SafeHandle
     protected override bool ReleaseHandle()
     {
         var api = MockClusterApi.Instance;
+        lock (_commandGate)
+        {
+            // Destroying is a command to the mock thread too.
+            WaitForCommandSpacing();
+        }
+
         api.ClusterDestroy(handle);
         api.Destroy(_client);
         _client = IntPtr.Zero;
         Interlocked.Decrement(ref s_liveCount);
         return true;
+    }
+
+    private void WaitForCommandSpacing()
+    {
+        var remaining = s_commandSpacing - Stopwatch.GetElapsedTime(_lastCommandTimestamp);
+        if (_lastCommandTimestamp != 0 && remaining > TimeSpan.Zero)
+        {
+            Thread.Sleep((int)Math.Ceiling(remaining.TotalMilliseconds));
+        }
     }
 
     private static void SetConf(MockClusterApi api, IntPtr conf, string name, string value)
