@@ -103,7 +103,8 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
 
     /// <summary>
     /// Creates <paramref name="topic"/> with <paramref name="partitions"/> partitions, each with
-    /// <paramref name="replicationFactor"/> replicas on consecutive brokers and a leader chosen among them.
+    /// <paramref name="replicationFactor"/> replicas on consecutive brokers and a leader picked at random among
+    /// them (use <see cref="SetPartitionLeader"/> to choose it).
     /// </summary>
     /// <inheritdoc cref="IKafkaTestCluster.CreateTopic" />
     public void CreateTopic(string topic, int partitions = 1, int replicationFactor = 1)
@@ -263,8 +264,8 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     /// librdkafka 2.16's mock answers ProduceRequest v10+ and FetchRequest v12+ for a partition without a
     /// leader by reading the missing leader's id (the KIP-951 CurrentLeader field), which crashes the
     /// process (seen: SIGSEGV with <see cref="SetPartitionLeader"/>(..., -1) while a producer or consumer
-    /// runs). Offering only the versions before that field (Produce v9, Fetch v11, which Kafka 2.8 to 3.6
-    /// brokers also top out near) makes leaderless partitions safe; clients negotiate down at connect.
+    /// runs). Offering only the versions before that field (Produce v9, Fetch v11) makes leaderless partitions
+    /// safe; clients negotiate the version when they connect, so this must be in place before any client does.
     /// </summary>
     private void AvoidLeaderlessPartitionCrash()
     {
