@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Confluent.Kafka;
 using KafkaAnalyzers.Reliability.Diagnostics;
 
@@ -16,7 +15,7 @@ internal static class ConsumerTracing
             return null;
         }
 
-        TryExtractParent(message.Message.Headers, out var parent);
+        var parent = TraceContextPropagation.Extract(message.Message.Headers) ?? default;
         var activity = ReliabilityTelemetry.ActivitySource.StartActivity("process " + message.Topic, ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
@@ -41,17 +40,5 @@ internal static class ConsumerTracing
         activity.SetStatus(ActivityStatusCode.Error, exception.Message);
         activity.SetTag("error.type", exception.GetType().FullName);
         activity.SetTag("kafka_analyzers.outcome", outcome);
-    }
-
-    private static bool TryExtractParent(Headers? headers, out ActivityContext parent)
-    {
-        parent = default;
-        if (headers is null || !headers.TryGetLastBytes("traceparent", out var traceParent))
-        {
-            return false;
-        }
-
-        string? traceState = headers.TryGetLastBytes("tracestate", out var state) ? Encoding.UTF8.GetString(state) : null;
-        return ActivityContext.TryParse(Encoding.UTF8.GetString(traceParent), traceState, isRemote: true, out parent);
     }
 }

@@ -2,7 +2,7 @@ namespace KafkaAnalyzers.Reliability.Consuming;
 
 /// <summary>
 /// What happens when the dead-letter sink fails: the publish is retried with exponential backoff and
-/// jitter; if it still fails, the consumer stops with a <see cref="DeadLetterPublishException"/>
+/// jitter; if it still fails, the consumer stops with a <see cref="DeadLetters.DeadLetterPublishException"/>
 /// instead of skipping the message. Its offset is not stored, so it is delivered again after a restart.
 /// </summary>
 public sealed class DeadLetterRetryOptions

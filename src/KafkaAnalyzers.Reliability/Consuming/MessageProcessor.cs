@@ -165,10 +165,15 @@ internal sealed class MessageProcessor<TKey, TValue>
         {
             // Never skip: the offset is not stored, the consumer stops, and the message is delivered again after a restart.
             metrics.DeadLetterFailed(message.Topic);
+            var cause = publishFailure as DeadLetterPublishException;
             stopConsumer(
                 new DeadLetterPublishException(
+                    message.TopicPartitionOffset,
+                    cause?.DeadLetterTopic,
                     $"Could not dead-letter {message.TopicPartitionOffset} ({category} failure: {failure.GetType().Name}: {failure.Message}). " +
                     "Its offset was not stored; the consumer stops so that the message is not skipped.",
+                    cause?.Error,
+                    mayHaveBeenWritten: cause?.MayHaveBeenWritten ?? true,
                     publishFailure),
                 "the dead-letter sink failed");
             return;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using KafkaAnalyzers.Reliability.Configuration;
 using KafkaAnalyzers.Reliability.DeadLetters;
 using KafkaAnalyzers.Reliability.Processing;
 using Microsoft.Extensions.Logging;
@@ -31,9 +32,7 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
     private readonly TimeSpan pollTimeout;
     private readonly TimeSpan revocationDrainTimeout;
     private readonly TimeSpan shutdownTimeout;
-    private readonly TimeSpan commitInterval;
     private readonly int maxInFlight;
-    private readonly bool autoCommit;
     private readonly ILogger logger;
     private readonly ConsumerMetrics metrics;
     private readonly HandlerResilience resilience;
@@ -50,10 +49,10 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
     private CancellationToken drainDeadline;
     private Exception? fault;
     private bool backpressure;
-    private long nextCommitAt;
 
     /// <summary>Creates the consumer; nothing connects until <see cref="Start"/>.</summary>
-    /// <param name="options">The settings, read now; invalid settings throw an <see cref="ArgumentException"/> naming each one.</param>
+    /// <param name="options">The settings, read now; invalid settings (including a consumer configuration that fails
+    /// <see cref="KafkaConfigValidator.ValidateAtLeastOnceConsumer(ConsumerConfig)"/>) throw an <see cref="ArgumentException"/> naming each one.</param>
     /// <param name="handler">Handles one message. Throwing fails the attempt; the cancellation token fires when the partition is revoked or the consumer stops.</param>
     /// <param name="deadLetterSink">Where messages that cannot be processed go (for example the Kafka dead-letter publisher).</param>
     /// <param name="keyDeserializer">Reads keys; optional for the types Confluent.Kafka deserializes itself (string, byte[], int, long, float, double, Null, Ignore).</param>
@@ -80,9 +79,7 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
         pollTimeout = options.PollTimeout;
         revocationDrainTimeout = options.RevocationDrainTimeout;
         shutdownTimeout = options.ShutdownTimeout;
-        commitInterval = options.CommitInterval;
         maxInFlight = options.MaxInFlight;
-        autoCommit = ConsumerConfigRules.ParseBool(config.Get("enable.auto.commit")) != false;
 
         logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(ReliableConsumer<,>).FullName!.Split('`')[0]);
         metrics = new ConsumerMetrics(groupId);
@@ -199,7 +196,6 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
         {
             kafka.Subscribe(topics);
             ConsumerLog.Started(logger, groupId, string.Join(", ", topics));
-            nextCommitAt = Stopwatch.GetTimestamp() + ToTimestamp(commitInterval);
             while (!stopRequested && !abortRequested && Volatile.Read(ref fault) is null)
             {
                 PollOnce(kafka, dispatch: true);
@@ -222,7 +218,6 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
     private void PollOnce(IConsumer<byte[], byte[]> kafka, bool dispatch)
     {
         StoreCompletedOffsets(kafka);
-        CommitIfDue(kafka);
         pauser.Apply(kafka, PauseReason(dispatch));
 
         ConsumeResult<byte[], byte[]>? result;
@@ -315,17 +310,6 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
             // message is at worst delivered again.
             ConsumerLog.StoreFailed(logger, ex, offset);
         }
-    }
-
-    private void CommitIfDue(IConsumer<byte[], byte[]> kafka)
-    {
-        if (autoCommit || Stopwatch.GetTimestamp() < nextCommitAt)
-        {
-            return;
-        }
-
-        nextCommitAt = Stopwatch.GetTimestamp() + ToTimestamp(commitInterval);
-        Commit(kafka, assigned.All.Select(owner => owner.LastStored), "periodic commit");
     }
 
     private void Commit(IConsumer<byte[], byte[]> kafka, IEnumerable<TopicPartitionOffset?> offsets, string reason)
@@ -515,8 +499,6 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
         SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
         _ => LogLevel.Debug,
     };
-
-    private static long ToTimestamp(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaAnalyzers.Reliability.Configuration;
 
 namespace KafkaAnalyzers.Reliability.Consuming;
 
@@ -6,10 +7,12 @@ namespace KafkaAnalyzers.Reliability.Consuming;
 public sealed class ReliableConsumerOptions
 {
     /// <summary>
-    /// The Kafka consumer settings. <see cref="ConsumerConfig.EnableAutoOffsetStore"/> must be
-    /// <see langword="false"/> and <see cref="ConsumerConfig.GroupId"/> set; the consumer stores each
-    /// offset itself once the message is processed or dead-lettered. Keys and values are read as raw
-    /// bytes and deserialized by the consumer, so that undeserializable messages can be dead-lettered.
+    /// The Kafka consumer settings; start from <see cref="KafkaPresets.AtLeastOnceConsumer"/>. They must pass
+    /// <see cref="KafkaConfigValidator.ValidateAtLeastOnceConsumer(ConsumerConfig)"/>: in particular
+    /// <see cref="ConsumerConfig.EnableAutoOffsetStore"/> must be <see langword="false"/> (the consumer
+    /// stores each offset itself once the message is processed or dead-lettered) and auto-commit on
+    /// (it commits what was stored). Keys and values are read as raw bytes and deserialized by the
+    /// consumer, so that undeserializable messages can be dead-lettered.
     /// </summary>
     public ConsumerConfig Consumer { get; set; } = new();
 
@@ -41,9 +44,6 @@ public sealed class ReliableConsumerOptions
     /// <summary>How long <see cref="ReliableConsumer{TKey, TValue}.DisposeAsync"/> lets in-flight messages finish. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often stored offsets are committed when <see cref="ConsumerConfig.EnableAutoCommit"/> is <see langword="false"/>. Default 5 s.</summary>
-    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(5);
-
     /// <summary>Retries of transient handler failures.</summary>
     public HandlerRetryOptions Retry { get; set; } = new();
 
@@ -63,7 +63,8 @@ public sealed class ReliableConsumerOptions
         }
         else
         {
-            problems.AddRange(ConsumerConfigRules.Check(Consumer));
+            problems.AddRange(KafkaConfigValidator.FindAtLeastOnceConsumerProblems(Consumer)
+                .Select(problem => $"{nameof(ReliableConsumerOptions)}.{nameof(Consumer)}: {problem.Message}."));
         }
 
         if (Topics is null || Topics.Count == 0 || Topics.Any(string.IsNullOrWhiteSpace))
@@ -76,7 +77,6 @@ public sealed class ReliableConsumerOptions
         Check(PollTimeout > TimeSpan.Zero && PollTimeout <= TimeSpan.FromSeconds(10), nameof(PollTimeout), "must be between 1 ms and 10 s");
         Check(RevocationDrainTimeout >= TimeSpan.Zero, nameof(RevocationDrainTimeout), "must not be negative");
         Check(ShutdownTimeout >= TimeSpan.Zero, nameof(ShutdownTimeout), "must not be negative");
-        Check(CommitInterval > TimeSpan.Zero, nameof(CommitInterval), "must be positive");
         problems.AddRange((Retry ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(Retry)}"));
         problems.AddRange((CircuitBreaker ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(CircuitBreaker)}"));
         problems.AddRange((DeadLetter ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(DeadLetter)}"));
@@ -92,7 +92,8 @@ public sealed class ReliableConsumerOptions
         var problems = Validate();
         if (problems.Count > 0)
         {
-            throw new ArgumentException("Invalid reliable consumer settings: " + string.Join(" ", problems));
+            throw new ArgumentException(
+                $"Invalid reliable consumer settings ({problems.Count}):{Environment.NewLine}- " + string.Join(Environment.NewLine + "- ", problems));
         }
     }
 
