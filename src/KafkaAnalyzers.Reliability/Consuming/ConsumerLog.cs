@@ -12,7 +12,7 @@ internal static partial class ConsumerLog
     [LoggerMessage(1101, LogLevel.Information, "Partitions assigned: {Partitions}")]
     public static partial void Assigned(ILogger logger, string partitions);
 
-    [LoggerMessage(1102, LogLevel.Information, "Partitions revoked: {Partitions}; {Pending} message(s) still in flight after waiting, abandoned (delivered again to the next owner)")]
+    [LoggerMessage(1102, LogLevel.Information, "Partitions revoked: {Partitions}; {Pending} in-flight message(s) abandoned (delivered again to the next owner)")]
     public static partial void Revoked(ILogger logger, string partitions, int pending);
 
     [LoggerMessage(1103, LogLevel.Warning, "Partitions lost: {Partitions}; their in-flight messages are abandoned and no offsets are committed for them")]
