@@ -312,9 +312,10 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
         }
     }
 
-    private void Commit(IConsumer<byte[], byte[]> kafka, IEnumerable<TopicPartitionOffset?> offsets, string reason)
+    /// <summary>Commits the offsets stored for <paramref name="owners"/> since their last explicit commit.</summary>
+    private void Commit(IConsumer<byte[], byte[]> kafka, IEnumerable<OwnedPartition> owners, string reason)
     {
-        var toCommit = offsets.OfType<TopicPartitionOffset>().ToList();
+        var toCommit = owners.Where(owner => owner.LastStored is not null && !ReferenceEquals(owner.LastStored, owner.LastCommitted)).ToList();
         if (toCommit.Count == 0)
         {
             return;
@@ -322,8 +323,13 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
 
         try
         {
-            kafka.Commit(toCommit);
-            ConsumerLog.Committed(logger, string.Join(", ", toCommit));
+            kafka.Commit(toCommit.Select(owner => owner.LastStored!));
+            foreach (var owner in toCommit)
+            {
+                owner.LastCommitted = owner.LastStored;
+            }
+
+            ConsumerLog.Committed(logger, string.Join(", ", toCommit.Select(owner => owner.LastStored)));
         }
         catch (KafkaException ex)
         {
@@ -369,7 +375,7 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
         pauser.OnRevoked(partitions);
 
         // The new owner starts from the committed offset: commit now rather than rely on a later auto-commit.
-        Commit(kafka, owners.Select(owner => owner.LastStored), "partitions revoked");
+        Commit(kafka, owners, "partitions revoked");
         ConsumerLog.Revoked(logger, string.Join(", ", partitions), pending);
     }
 
@@ -418,7 +424,7 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
             StoreCompletedOffsets(kafka);
             if (Volatile.Read(ref fault) is not KafkaException { Error.IsFatal: true })
             {
-                Commit(kafka, assigned.All.Select(owner => owner.LastStored), "shutdown");
+                Commit(kafka, assigned.All, "shutdown");
             }
 
             kafka.Close();

@@ -26,6 +26,9 @@ internal sealed class OwnedPartition
     /// <summary>The last offset stored for this assignment (poll thread only), committed explicitly on revocation and shutdown.</summary>
     public TopicPartitionOffset? LastStored { get; set; }
 
+    /// <summary>The last offset committed explicitly for this assignment (poll thread only).</summary>
+    public TopicPartitionOffset? LastCommitted { get; set; }
+
     /// <summary>Cancelled when this assignment ends (revoked, lost, or the consumer abandons its work).</summary>
     public CancellationToken Revoked { get; }
 
