@@ -175,12 +175,8 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
     /// <returns>A task that completes once the consumer is closed.</returns>
     public async ValueTask DisposeAsync()
     {
-        using (var deadline = new CancellationTokenSource(shutdownTimeout))
-        {
-            await StopAsync(deadline.Token).ConfigureAwait(false);
-        }
-
-        abandonAll.Dispose();
+        using var deadline = new CancellationTokenSource(shutdownTimeout);
+        await StopAsync(deadline.Token).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -420,7 +416,7 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
                 ConsumerLog.ShutdownAbandoned(logger, scheduler.InFlight);
             }
 
-            abandonAll.Cancel();
+            AbandonAllWork();
             StoreCompletedOffsets(kafka);
             if (Volatile.Read(ref fault) is not KafkaException { Error.IsFatal: true })
             {
@@ -444,7 +440,7 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
     private void Abort(IConsumer<byte[], byte[]> kafka)
     {
         ConsumerLog.Aborted(logger);
-        abandonAll.Cancel();
+        AbandonAllWork();
         kafka.Dispose();
         Finish();
     }
@@ -461,10 +457,12 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
         }
     }
 
+    /// <summary>Records why the loop stops (the first reason wins) and stops processing at once: nothing after a failure may run.</summary>
     private void Fail(Exception exception, string reason)
     {
         if (Interlocked.CompareExchange(ref fault, exception, null) is null)
         {
+            AbandonAllWork();
             if (exception is KafkaException { Error.IsFatal: true } fatal)
             {
                 ConsumerLog.Fatal(logger, fatal.Error.Code, fatal.Error.Reason);
@@ -473,6 +471,20 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
             {
                 ConsumerLog.Faulted(logger, exception, reason);
             }
+        }
+    }
+
+    /// <summary>Cancels every in-flight message: each is abandoned (not stored, delivered again later).</summary>
+    private void AbandonAllWork()
+    {
+        try
+        {
+            abandonAll.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            // A handler's cancellation callback threw; the work is cancelled all the same.
+            ConsumerLog.ProcessingBug(logger, ex);
         }
     }
 
