@@ -4,13 +4,15 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Confluent.Kafka;
 using KafkaAnalyzers.Reliability.DeadLetters;
+using KafkaAnalyzers.Reliability.Producing;
 
 namespace KafkaAnalyzers.Reliability.Consuming;
 
 /// <summary>
 /// The classification used unless another <see cref="IFailureClassifier"/> is given.
 /// Permanent: the message itself is bad (deserialization, format, JSON, validation, argument, cast,
-/// not-supported errors; HTTP 4xx other than 408/429; Kafka errors that no retry fixes).
+/// not-supported errors; HTTP 4xx other than 408/429). Kafka errors (a handler that produces, for
+/// example) follow <see cref="DeliveryErrorClassifier"/>.
 /// Transient: timeouts, I/O and socket errors, HTTP failures without a status or with 408, 429 or 5xx,
 /// cancellations the consumer did not ask for, and anything unknown: retrying those is bounded and
 /// ends in the dead-letter sink, so an unknown failure costs a few attempts, never the message.
@@ -29,7 +31,7 @@ public class DefaultFailureClassifier : IFailureClassifier
             MessageDeserializationException or FormatException or JsonException or ValidationException
                 or ArgumentException or InvalidCastException or NotSupportedException => FailureCategory.Permanent,
             HttpRequestException http => ClassifyHttpStatus(http.StatusCode),
-            KafkaException kafka => ClassifyKafkaError(kafka.Error.Code),
+            KafkaException kafka => DeliveryErrorClassifier.Classify(kafka.Error),
             TimeoutException or IOException or SocketException or OperationCanceledException => FailureCategory.Transient,
             _ => FailureCategory.Transient,
         };
@@ -50,16 +52,6 @@ public class DefaultFailureClassifier : IFailureClassifier
         null => FailureCategory.Transient,
         HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests => FailureCategory.Transient,
         >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError => FailureCategory.Permanent,
-        _ => FailureCategory.Transient,
-    };
-
-    // Errors no retry fixes (KAFKA_FACTS.md §4); everything else librdkafka reports after its own retries may clear.
-    private static FailureCategory ClassifyKafkaError(ErrorCode code) => code switch
-    {
-        ErrorCode.InvalidMsg or ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge or ErrorCode.InvalidRequiredAcks
-            or ErrorCode.TopicAuthorizationFailed or ErrorCode.ClusterAuthorizationFailed or ErrorCode.UnsupportedForMessageFormat
-            or ErrorCode.Local_KeySerialization or ErrorCode.Local_ValueSerialization
-            or ErrorCode.Local_KeyDeserialization or ErrorCode.Local_ValueDeserialization => FailureCategory.Permanent,
         _ => FailureCategory.Transient,
     };
 }
