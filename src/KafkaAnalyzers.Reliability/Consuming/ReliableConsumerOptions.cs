@@ -6,6 +6,8 @@ namespace KafkaAnalyzers.Reliability.Consuming;
 /// <summary>Settings of a <see cref="ReliableConsumer{TKey, TValue}"/>.</summary>
 public sealed class ReliableConsumerOptions
 {
+    private const int DefaultMaxPollIntervalMs = 300_000;
+
     /// <summary>
     /// The Kafka consumer settings; start from <see cref="KafkaPresets.AtLeastOnceConsumer"/>. They must pass
     /// <see cref="KafkaConfigValidator.ValidateAtLeastOnceConsumer(ConsumerConfig)"/>: in particular
@@ -76,6 +78,16 @@ public sealed class ReliableConsumerOptions
         Check(MaxInFlight >= MaxConcurrency, nameof(MaxInFlight), $"must be at least {nameof(MaxConcurrency)} ({MaxConcurrency})");
         Check(PollTimeout > TimeSpan.Zero && PollTimeout <= TimeSpan.FromSeconds(10), nameof(PollTimeout), "must be between 1 ms and 10 s");
         Check(RevocationDrainTimeout >= TimeSpan.Zero, nameof(RevocationDrainTimeout), "must not be negative");
+        if (Consumer is not null)
+        {
+            // The poll thread waits inside the revocation callback; waiting past max.poll.interval.ms gets it evicted.
+            var maxPollMs = int.TryParse(Consumer.Get("max.poll.interval.ms"), out var configured) ? configured : DefaultMaxPollIntervalMs;
+            Check(
+                RevocationDrainTimeout < TimeSpan.FromMilliseconds(maxPollMs),
+                nameof(RevocationDrainTimeout),
+                $"must be shorter than {nameof(Consumer)}.{nameof(ConsumerConfig.MaxPollIntervalMs)} (max.poll.interval.ms, {maxPollMs} ms): the poll thread waits for revoked partitions' work inside the rebalance callback");
+        }
+
         Check(ShutdownTimeout >= TimeSpan.Zero, nameof(ShutdownTimeout), "must not be negative");
         problems.AddRange((Retry ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(Retry)}"));
         problems.AddRange((CircuitBreaker ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(CircuitBreaker)}"));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using KafkaAnalyzers.Reliability.Consuming;
 using Xunit.Abstractions;
 
 namespace KafkaAnalyzers.Reliability.Tests.Consuming;
@@ -18,6 +19,7 @@ public sealed class CircuitBreakerTests(ITestOutputHelper output)
         using var kit = new ConsumerTestKit(output);
         var topic = kit.CreateTopic("shipments", Partitions);
         var group = "breaker-" + Guid.NewGuid().ToString("N");
+        using var meters = new ConsumerMeterRecorder(group);
         kit.Produce(topic, Enumerable.Range(0, MessageCount).Select(i => ConsumerTestKit.Message($"k{i % 13}", $"shipment {i}", i.ToString())));
 
         var dependencyDown = true;
@@ -79,6 +81,11 @@ public sealed class CircuitBreakerTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(0, MessageCount).ToHashSet(), processed.Keys.Union(deadLettered).ToHashSet());
         Assert.Contains(kit.Logs.Entries, e => e.EventId == 1108 && e.Message.EndsWith("closed", StringComparison.Ordinal));
         Assert.Equal(0, kit.Logs.Count(1103));
+        Assert.True(meters.Sum(ConsumerInstruments.BreakerTransitions, ConsumerInstruments.BreakerStateTag, "open") >= 2);
+        Assert.True(meters.Sum(ConsumerInstruments.BreakerTransitions, ConsumerInstruments.BreakerStateTag, "half_open") >= 1);
+        Assert.Equal(1, meters.Sum(ConsumerInstruments.BreakerTransitions, ConsumerInstruments.BreakerStateTag, "closed"));
+        Assert.Equal(Partitions, meters.Peak(ConsumerInstruments.PartitionsPaused));
+        Assert.Equal(0, meters.Sum(ConsumerInstruments.PartitionsPaused));
         Assert.DoesNotContain(kit.Logs.Entries, e => e.Message.Contains("Local_MaxPollExceeded", StringComparison.Ordinal));
         output.WriteLine($"messages {MessageCount}, handler calls in a {Window.TotalSeconds} s outage window {callsInWindow}, " +
             $"breaker openings {kit.Logs.Count(1107)}, dead-lettered {deadLettered.Count}, processed {processed.Count}, total handler calls {calls}");
