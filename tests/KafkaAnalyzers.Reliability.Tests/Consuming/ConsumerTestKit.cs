@@ -46,7 +46,7 @@ internal sealed class ConsumerTestKit : IDisposable
         var config = KafkaPresets.AtLeastOnceConsumer(BootstrapServers, groupId);
         config.SessionTimeoutMs = 3_000;
         config.HeartbeatIntervalMs = 500;
-        config.MaxPollIntervalMs = 10_000;
+        config.MaxPollIntervalMs = 30_000;
         config.AutoCommitIntervalMs = 200;
         config.TopicMetadataRefreshIntervalMs = 1_000;
         config.ReconnectBackoffMaxMs = 500;
