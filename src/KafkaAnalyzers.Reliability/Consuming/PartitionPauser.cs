@@ -43,6 +43,14 @@ internal sealed class PartitionPauser
         metrics.PausedChanged(-removed);
     }
 
+    /// <summary>Forgets every partition (the consumer is gone without a revocation), so the paused-partitions gauge returns to zero.</summary>
+    public void Forget()
+    {
+        metrics.PausedChanged(-paused.Count);
+        paused.Clear();
+        unsettled.Clear();
+    }
+
     /// <param name="consumer">The consumer.</param>
     /// <param name="reason">Why to pause, or <see langword="null"/> to run.</param>
     public void Apply(IConsumer<byte[], byte[]> consumer, string? reason)

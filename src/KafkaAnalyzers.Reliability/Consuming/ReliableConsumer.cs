@@ -433,6 +433,7 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
         finally
         {
             kafka.Dispose();
+            pauser.Forget();
             Finish();
         }
     }
@@ -442,6 +443,7 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
         ConsumerLog.Aborted(logger);
         AbandonAllWork();
         kafka.Dispose();
+        pauser.Forget();
         Finish();
     }
 
