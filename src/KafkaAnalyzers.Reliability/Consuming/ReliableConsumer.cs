@@ -440,11 +440,21 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
 
     private void Abort(IConsumer<byte[], byte[]> kafka)
     {
-        ConsumerLog.Aborted(logger);
-        AbandonAllWork();
-        kafka.Dispose();
-        pauser.Forget();
-        Finish();
+        try
+        {
+            ConsumerLog.Aborted(logger);
+            AbandonAllWork();
+            kafka.Dispose();
+        }
+        catch (Exception ex)
+        {
+            ConsumerLog.CloseFailed(logger, ex);
+        }
+        finally
+        {
+            pauser.Forget();
+            Finish();
+        }
     }
 
     private void Finish()
@@ -476,17 +486,21 @@ public sealed class ReliableConsumer<TKey, TValue> : IAsyncDisposable
         }
     }
 
-    /// <summary>Cancels every in-flight message: each is abandoned (not stored, delivered again later).</summary>
+    /// <summary>
+    /// Cancels every in-flight message: each is abandoned (not stored, delivered again later). The
+    /// cancellation callbacks (the handlers' own registrations among them) run on the thread pool,
+    /// never on the poll thread.
+    /// </summary>
     private void AbandonAllWork()
     {
-        try
+        var cancelled = abandonAll.CancelAsync();
+        if (!cancelled.IsCompletedSuccessfully)
         {
-            abandonAll.Cancel();
-        }
-        catch (AggregateException ex)
-        {
-            // A handler's cancellation callback threw; the work is cancelled all the same.
-            ConsumerLog.ProcessingBug(logger, ex);
+            _ = cancelled.ContinueWith(
+                task => ConsumerLog.ProcessingBug(logger, task.Exception!),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted,
+                TaskScheduler.Default);
         }
     }
 

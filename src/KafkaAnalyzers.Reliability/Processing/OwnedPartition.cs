@@ -32,7 +32,10 @@ internal sealed class OwnedPartition
     /// <summary>Cancelled when this assignment ends (revoked, lost, or the consumer abandons its work).</summary>
     public CancellationToken Revoked { get; }
 
-    /// <summary>Ends this assignment. Tokens handed out before stay cancelled.</summary>
+    /// <summary>
+    /// Ends this assignment. Tokens handed out before stay cancelled. The cancellation callbacks run on
+    /// the thread pool: this is called on the poll thread, which must not run handler code.
+    /// </summary>
     public void Abandon()
     {
         if (Interlocked.Exchange(ref abandoned, 1) == 1)
@@ -40,13 +43,6 @@ internal sealed class OwnedPartition
             return;
         }
 
-        try
-        {
-            revoked.Cancel();
-        }
-        finally
-        {
-            revoked.Dispose();
-        }
+        _ = revoked.CancelAsync().ContinueWith(static (_, source) => ((CancellationTokenSource)source!).Dispose(), revoked, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 }
