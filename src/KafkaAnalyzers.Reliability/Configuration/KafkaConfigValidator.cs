@@ -30,7 +30,7 @@ public static class KafkaConfigValidator
     /// <summary>Throws <see cref="KafkaConfigurationException"/> unless the key/value pairs given to a <c>ProducerBuilder</c> are safe for a critical producer.</summary>
     /// <param name="config">The pairs, e.g. a dictionary passed to <c>ProducerBuilder</c>.</param>
     public static void ValidateCriticalProducer(IEnumerable<KeyValuePair<string, string>> config) =>
-        ThrowIfAny("critical producer", FindCriticalProducerProblems(config));
+        ThrowIfAny("a critical producer", FindCriticalProducerProblems(config));
 
     /// <summary>Every reason <paramref name="config"/> is not safe for a critical producer; empty when it is.</summary>
     /// <param name="config">The producer configuration (or the pairs given to a <c>ProducerBuilder</c>).</param>
@@ -60,7 +60,7 @@ public static class KafkaConfigValidator
     /// <summary>Throws <see cref="KafkaConfigurationException"/> unless the key/value pairs given to a <c>ConsumerBuilder</c> give at-least-once processing.</summary>
     /// <param name="config">The pairs, e.g. a dictionary passed to <c>ConsumerBuilder</c>.</param>
     public static void ValidateAtLeastOnceConsumer(IEnumerable<KeyValuePair<string, string>> config) =>
-        ThrowIfAny("at-least-once consumer", FindAtLeastOnceConsumerProblems(config));
+        ThrowIfAny("an at-least-once consumer", FindAtLeastOnceConsumerProblems(config));
 
     /// <summary>
     /// Every reason <paramref name="config"/> does not give at-least-once processing with the

@@ -4,7 +4,7 @@ namespace KafkaAnalyzers.Reliability.Configuration;
 public sealed class KafkaConfigurationException : Exception
 {
     /// <summary>Creates the exception for <paramref name="problems"/> found in a configuration described by <paramref name="purpose"/>.</summary>
-    /// <param name="purpose">What the configuration is for, e.g. "critical producer".</param>
+    /// <param name="purpose">What the configuration is for, with its article, e.g. "a critical producer".</param>
     /// <param name="problems">At least one problem.</param>
     public KafkaConfigurationException(string purpose, IReadOnlyList<KafkaConfigurationProblem> problems)
         : base(Describe(purpose, problems))
@@ -24,6 +24,6 @@ public sealed class KafkaConfigurationException : Exception
         }
 
         var lines = problems.Select(problem => "- " + problem.Message);
-        return $"This configuration is not safe for a {purpose} ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}):{Environment.NewLine}{string.Join(Environment.NewLine, lines)}";
+        return $"This configuration is not safe for {purpose} ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}):{Environment.NewLine}{string.Join(Environment.NewLine, lines)}";
     }
 }
