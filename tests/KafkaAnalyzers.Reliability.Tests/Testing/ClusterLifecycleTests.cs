@@ -137,6 +137,19 @@ public sealed class ClusterLifecycleTests
         Assert.Throws<ObjectDisposedException>(() => cluster.CreateTopic("after-dispose"));
     }
 
+    [Fact]
+    public void A_connected_cluster_names_the_topic_it_could_not_create()
+    {
+        // librdkafka's mock does not implement the CreateTopics request, so it stands in for a refusing cluster.
+        using var mock = InProcessKafkaCluster.Start(brokerCount: 1);
+        using var cluster = new ExternalKafkaCluster(mock.BootstrapServers, createTimeout: TimeSpan.FromSeconds(2));
+
+        var error = Assert.Throws<InvalidOperationException>(() => cluster.CreateTopic("refused-topic", 2));
+
+        Assert.Contains("'refused-topic'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(mock.BootstrapServers, error.Message, StringComparison.Ordinal);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static string[] StartAndLeak() => InProcessKafkaCluster.Start(brokerCount: 2).BootstrapServers.Split(',');
 

@@ -127,6 +127,36 @@ public sealed class RequestErrorTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_pushed_transport_error_drops_the_connection_instead_of_answering()
+    {
+        var topic = CreateTopic("transport");
+        using var producer = ClusterClients.ProducerWithoutRetries(_cluster.BootstrapServers);
+        await producer.ProduceAsync(topic, Message("before"));
+
+        _cluster.PushRequestErrors(KafkaApi.Produce, ErrorCode.Local_Transport);
+        var failure = await Assert.ThrowsAsync<ProduceException<string, string>>(() => producer.ProduceAsync(topic, Message("dropped")));
+        var after = await producer.ProduceAsync(topic, Message("after"));
+
+        Assert.Equal(ErrorCode.Local_Transport, failure.Error.Code);
+        Assert.Equal(["before", "after"], ReadValues(topic));
+        Assert.Equal(1, after.Offset.Value);
+    }
+
+    [Fact]
+    public async Task An_idempotent_producer_resends_once_after_a_dropped_connection()
+    {
+        var topic = CreateTopic("transport-idempotent");
+        using var producer = ClusterClients.Producer(_cluster.BootstrapServers);
+        await producer.ProduceAsync(topic, Message("before"));
+
+        _cluster.PushRequestErrors(KafkaApi.Produce, ErrorCode.Local_Transport, ErrorCode.Local_Transport);
+        var result = await producer.ProduceAsync(topic, Message("resent"));
+
+        Assert.Equal(PersistenceStatus.Persisted, result.Status);
+        Assert.Equal(["before", "resent"], ReadValues(topic));
+    }
+
     private string CreateTopic(string purpose)
     {
         var topic = ClusterClients.UniqueTopic(purpose);
