@@ -59,6 +59,38 @@ public sealed class HostedConsumerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_consumer_that_stops_on_a_fatal_error_stops_the_host()
+    {
+        using var kit = new ConsumerTestKit(output);
+        var topic = kit.CreateTopic("hosted-fatal", 1);
+        var group = "hosted-fatal-" + Guid.NewGuid().ToString("N");
+        kit.Produce(topic, [ConsumerTestKit.Message("k", "v", "1")]);
+        var journal = new Journal();
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders().AddProvider(kit.Logs);
+        builder.Services.AddSingleton(journal);
+        builder.Services.AddSingleton<IDeadLetterSink, UnusedSink>();
+        builder.Services.AddReliableKafkaConsumer<string, string, JournalHandler>(options =>
+        {
+            options.Consumer = kit.ConsumerConfig(group);
+            options.Consumer.GroupInstanceId = "static-member";
+            options.Topics.Add(topic);
+        });
+        using var host = builder.Build();
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+
+        await host.StartAsync();
+        await ConsumerTestKit.WaitUntil(() => journal.Handled.Count == 1, "the message is handled");
+        kit.Cluster.PushRequestErrors(Reliability.Testing.KafkaApi.Heartbeat, ErrorCode.FencedInstanceId, ErrorCode.FencedInstanceId, ErrorCode.FencedInstanceId);
+        await ConsumerTestKit.WaitUntil(() => stopping.IsCancellationRequested, "the host stops");
+        await host.StopAsync().WaitAsync(ConsumerTestKit.Patience);
+
+        Assert.Contains(kit.Logs.Entries, e => e.Level == LogLevel.Critical && e.EventId == 1114);
+        Assert.Contains(kit.Logs.Entries, e => e.Level >= LogLevel.Error && e.Exception is KafkaException { Error.IsFatal: true } && e.Category.StartsWith("Microsoft.Extensions.Hosting", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Host_start_fails_on_invalid_options_naming_each_setting()
     {
         var builder = Host.CreateApplicationBuilder();
