@@ -49,9 +49,14 @@ public sealed partial class KafkaDeadLetterPublisher : IDeadLetterSink, IAsyncDi
         this.options = options ?? new KafkaDeadLetterPublisherOptions();
         maxMessageBytes = this.options.MaxMessageBytes ?? producerConfig.MessageMaxBytes ?? LibrdkafkaDefaultMessageMaxBytes;
         var logger = this.options.Logger;
-        producer = new ProducerBuilder<byte[], byte[]>(producerConfig)
-            .SetErrorHandler((_, error) => LogProducerError(logger, error.Code, error.IsFatal, error.Reason))
-            .Build();
+        var builder = new ProducerBuilder<byte[], byte[]>(producerConfig)
+            .SetErrorHandler((_, error) => LogProducerError(logger, error.Code, error.IsFatal, error.Reason));
+
+        // Keep the creator's async-local state (activity, logging scopes) off the client's poll thread.
+        using (ExecutionContext.SuppressFlow())
+        {
+            producer = builder.Build();
+        }
         ownsProducer = true;
     }
 

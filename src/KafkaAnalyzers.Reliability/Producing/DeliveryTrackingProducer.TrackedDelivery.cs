@@ -72,8 +72,12 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
                 return;
             }
 
+            // Stop() makes the span's parent current on the calling thread (the client's poll thread here);
+            // keep that thread's context as it was so handlers running there see no stale activity.
+            var current = Activity.Current;
             activity.SetStatus(status, description);
             activity.Stop();
+            Activity.Current = current;
         }
 
         /// <summary>Fails an awaited delivery: the caller gets the exception, or the handler gets the failure if the caller stopped waiting.</summary>

@@ -65,7 +65,13 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         KafkaConfigValidator.ValidateCriticalProducer(config);
         var builder = new ProducerBuilder<TKey, TValue>(config).SetErrorHandler((_, error) => ObserveClientError(error));
         configureBuilder?.Invoke(builder);
-        producer = builder.Build();
+
+        // The client's poll thread (which runs delivery and failure handlers) would otherwise inherit the
+        // creator's async-local state for its whole life: its Activity.Current, logging scopes...
+        using (ExecutionContext.SuppressFlow())
+        {
+            producer = builder.Build();
+        }
     }
 
     /// <summary>

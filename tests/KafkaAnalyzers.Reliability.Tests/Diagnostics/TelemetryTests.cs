@@ -132,6 +132,43 @@ public sealed class TelemetryTests : IDisposable
         Assert.Equal(ActivityStatusCode.Ok, send.Status);
     }
 
+    [Fact]
+    public async Task Failure_handler_does_not_see_a_stale_activity_on_the_delivery_thread()
+    {
+        var topic = CreateTopic("trace-handler");
+        cluster.SetTopicError(topic, ErrorCode.TopicAuthorizationFailed);
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ReliabilityTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var seenByHandler = new List<string?>();
+        var options = new DeliveryTrackingOptions<Null, int>
+        {
+            OnDeliveryFailed = _ =>
+            {
+                lock (seenByHandler)
+                {
+                    seenByHandler.Add(Activity.Current?.OperationName);
+                }
+            },
+        };
+        using var request = new Activity("handle-order").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        await using (var producer = new DeliveryTrackingProducer<Null, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), options))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                producer.Produce(topic, new Message<Null, int> { Value = i });
+            }
+
+            await producer.FlushAsync(Generous);
+        }
+
+        Assert.Equal([null, null, null], seenByHandler);
+    }
+
     private static ConsumeResult<string, string> Result(string topic) => new()
     {
         TopicPartitionOffset = new TopicPartitionOffset(topic, 0, 0),
