@@ -1,0 +1,12 @@
+using ReliablePipeline.Reporting;
+
+namespace ReliablePipeline;
+
+/// <summary>Both runs' counts.</summary>
+/// <param name="Naive">The fire-and-forget implementation.</param>
+/// <param name="Reliable">The library-based implementation.</param>
+public sealed record DemoResult(RunTally Naive, RunTally Reliable)
+{
+    /// <summary>0 when the reliable run lost no order and charged none twice, 1 otherwise.</summary>
+    public int ExitCode => Reliable.Lost == 0 && Reliable.Duplicated == 0 ? 0 : 1;
+}
