@@ -14,7 +14,7 @@ public sealed record DemoOptions
     /// <summary>The usage text.</summary>
     public const string Usage =
         "usage: ReliablePipeline [--orders N] [--seed N] [--bootstrap-servers host:port]\n" +
-        "  --orders             orders per run, published over 15 s, 300..20000 (default 3000)\n" +
+        "  --orders             orders per run, published over 12 s, 300..20000 (default 3000)\n" +
         "  --seed               seed of the orders and of which ones misbehave (default 20261201)\n" +
         "  --bootstrap-servers  use a real cluster instead of the in-process one (broker faults are then skipped)";
 

@@ -25,7 +25,7 @@ public sealed class NaivePaymentConsumer(
             BootstrapServers = bootstrapServers,
             GroupId = "payment-service",
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            SessionTimeoutMs = 4000,
+            SessionTimeoutMs = 3000,
             HeartbeatIntervalMs = 1000,
         };
         var resultsConfig = new ProducerConfig { BootstrapServers = bootstrapServers, Acks = Acks.Leader };

@@ -28,12 +28,16 @@ public sealed class PaymentGateway(OrderBook orders)
     private long slowLatencyTicks;
     private long calls;
     private long failures;
+    private long idempotentRepeats;
 
     /// <summary>Charge attempts so far.</summary>
     public long Calls => Interlocked.Read(ref calls);
 
     /// <summary>Attempts that failed (503, 422, timeout).</summary>
     public long Failures => Interlocked.Read(ref failures);
+
+    /// <summary>Charges not made because the idempotency key had already been charged (the first receipt was returned).</summary>
+    public long IdempotentRepeats => Interlocked.Read(ref idempotentRepeats);
 
     /// <summary>Distinct orders charged at least once.</summary>
     public int ChargedOrders => charges.Count;
@@ -90,6 +94,7 @@ public sealed class PaymentGateway(OrderBook orders)
         {
             if (idempotencyKey is not null && byIdempotencyKey.TryGetValue(idempotencyKey, out var earlier))
             {
+                Interlocked.Increment(ref idempotentRepeats);
                 return earlier;
             }
 

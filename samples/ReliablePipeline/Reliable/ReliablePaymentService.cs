@@ -39,7 +39,7 @@ public sealed class ReliablePaymentService : IAsyncDisposable
         this.probe = probe;
 
         var consumerConfig = KafkaPresets.AtLeastOnceConsumer(bootstrapServers, GroupId);
-        consumerConfig.SessionTimeoutMs = 4000;
+        consumerConfig.SessionTimeoutMs = 3000;
         consumerConfig.HeartbeatIntervalMs = 1000;
         var options = new ReliableConsumerOptions
         {

@@ -18,6 +18,7 @@ internal static class ComparisonReport
         Row(output, "lost", naive.Lost, reliable.Lost);
         Row(output, "duplicated (charged twice or more)", naive.Duplicated, reliable.Duplicated);
         Row(output, "redelivered (raw, at-least-once)", naive.Redelivered, reliable.Redelivered);
+        Row(output, "repeats absorbed by idempotency key", naive.IdempotentRepeats, reliable.IdempotentRepeats);
         Row(output, "payment results in payments topic", naive.ResultsWritten, reliable.ResultsWritten);
         Row(output, "errors logged and skipped", naive.ErrorsLogged, reliable.ErrorsLogged);
         Row(output, "run time (s)", naive.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture), reliable.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
@@ -34,7 +35,7 @@ internal static class ComparisonReport
 
             if (run.DeadLetterReasons.Count > 0)
             {
-                output.WriteLine($"{run.Name}: dead letters in the DLQ (replayable, with original topic/partition/offset and the exception in headers):");
+                output.WriteLine($"{run.Name}: dead-lettered orders (replayable; headers carry the original topic/partition/offset and the exception):");
                 foreach (var (reason, count) in run.DeadLetterReasons)
                 {
                     output.WriteLine($"  {count,6}  {reason}");
@@ -49,10 +50,11 @@ internal static class ComparisonReport
 
         output.WriteLine();
         output.WriteLine(
-            $"reliable: duplicates are decided at the business level. Kafka delivered orders to the payment service again {reliable.Redelivered} time(s) " +
-            "(at-least-once: after the crash, offsets stored but not yet committed are replayed; a charge whose response timed out is retried). " +
-            "The gateway call carries the order id as its idempotency key, so a repeat returns the first charge instead of charging again: " +
-            $"{reliable.Duplicated} order(s) charged twice. The naive consumer sends no key, so its {naive.Redelivered} redelivery(ies) charged {naive.Duplicated} order(s) twice.");
+            $"reliable: duplicates are counted at the business level (orders charged twice). The payment service got orders again {reliable.Redelivered} time(s) " +
+            "(at-least-once: after the crash, offsets stored but not yet committed are replayed), and retried charges whose response had timed out " +
+            $"although the charge went through. The order id is the gateway's idempotency key, so {reliable.IdempotentRepeats} repeated charge(s) " +
+            $"returned the first receipt instead of charging again: {reliable.Duplicated} order(s) charged twice. " +
+            $"The naive service sends no key; it charged {naive.Duplicated} order(s) twice in this run (it never retries, and its crash lost work instead of repeating it).");
         output.WriteLine();
         output.WriteLine(Summary(naive));
         output.WriteLine(Summary(reliable));

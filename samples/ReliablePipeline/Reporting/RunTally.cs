@@ -30,6 +30,9 @@ public sealed record RunTally
     /// <summary>Raw redeliveries: times the consumer got an order again (at-least-once), whatever the downstream did with it.</summary>
     public required int Redelivered { get; init; }
 
+    /// <summary>Repeated charges the gateway turned into no-ops because it had seen the idempotency key.</summary>
+    public required long IdempotentRepeats { get; init; }
+
     /// <summary>Distinct orders with a payment result in the payments topic.</summary>
     public required int ResultsWritten { get; init; }
 
@@ -39,7 +42,7 @@ public sealed record RunTally
     /// <summary>Lost orders by cause (only causes that occurred).</summary>
     public required IReadOnlyList<(string Cause, int Count)> LossCauses { get; init; }
 
-    /// <summary>Dead letters by reason, from their headers.</summary>
+    /// <summary>Dead-lettered orders (distinct) by reason, from the dead letters' headers.</summary>
     public required IReadOnlyList<(string Reason, int Count)> DeadLetterReasons { get; init; }
 
     /// <summary>How long the run took.</summary>

@@ -42,6 +42,7 @@ internal static class TallyCounter
             Lost = lost.Count,
             Duplicated = charged.Count(pair => pair.Value > 1),
             Redelivered = probe.Redeliveries,
+            IdempotentRepeats = gateway.IdempotentRepeats,
             ResultsWritten = Keys(results).Count,
             ErrorsLogged = errorsLogged,
             LossCauses = lost
@@ -51,8 +52,8 @@ internal static class TallyCounter
                 .ToList(),
             DeadLetterReasons = deadLetters
                 .GroupBy(ReasonOf)
-                .OrderByDescending(group => group.Count())
-                .Select(group => (group.Key, group.Count()))
+                .Select(group => (group.Key, Keys(group).Count))
+                .OrderByDescending(reason => reason.Count)
                 .ToList(),
             Duration = duration,
             CaughtUp = caughtUp,

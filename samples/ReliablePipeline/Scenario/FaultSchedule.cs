@@ -12,7 +12,7 @@ namespace ReliablePipeline.Scenario;
 internal sealed class FaultSchedule
 {
     /// <summary>How long the order service takes to publish all orders.</summary>
-    public static readonly TimeSpan PublishingWindow = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan PublishingWindow = TimeSpan.FromSeconds(12);
 
     /// <summary>Per-charge latency while the payment gateway is degraded (8 connections: 8 charges per second).</summary>
     public static readonly TimeSpan SlowCharge = TimeSpan.FromSeconds(1);
@@ -28,9 +28,9 @@ internal sealed class FaultSchedule
 
     /// <summary>The schedule, for the introduction.</summary>
     public const string Description =
-        "1 s NOT_ENOUGH_REPLICAS; 2 s leader moves; 3 s broker 2 down for 1.5 s; 5 s gateway outage (HTTP 503) for 2 s; " +
-        "7 s gateway degraded (1 s per charge) for 8 s, the payment service crashing 6.5 s into it and restarting; " +
-        "14 s broker 3 down until 2 s after the last order is published (15 s)";
+        "0.5 s NOT_ENOUGH_REPLICAS; 1 s leader moves; 1.5 s broker 2 down for 1.5 s; 3 s gateway outage (HTTP 503) for 1.5 s; " +
+        "4.5 s gateway degraded (1 s per charge) for 8 s, the payment service crashing 6.5 s into it and restarting; " +
+        "11.5 s broker 3 down until 2 s after the last order is published (12 s)";
 
     private readonly List<(TimeSpan At, Func<Task> Run)> faults = [];
 
@@ -47,10 +47,10 @@ internal sealed class FaultSchedule
         string LedBy(int broker) =>
             string.Join(", ", Enumerable.Range(0, TopicNames.Partitions).Where(p => MovedLeader(p) == broker).Select(p => $"{topics.Orders}[{p}]"));
 
-        schedule.Add(1, () => Kafka(log, faults, "NOT_ENOUGH_REPLICAS answers the next 4 produce requests", f =>
+        schedule.Add(0.5, () => Kafka(log, faults, "NOT_ENOUGH_REPLICAS answers the next 4 produce requests", f =>
             f.PushRequestErrors(KafkaApi.Produce, ErrorCode.NotEnoughReplicas, ErrorCode.NotEnoughReplicas, ErrorCode.NotEnoughReplicasAfterAppend, ErrorCode.NotEnoughReplicas)));
 
-        schedule.Add(2, () => Kafka(log, faults, $"leader moves: every {topics.Orders} partition moves to the next broker (clients get NOT_LEADER and follow)", f =>
+        schedule.Add(1, () => Kafka(log, faults, $"leader moves: every {topics.Orders} partition moves to the next broker (clients get NOT_LEADER and follow)", f =>
         {
             for (var partition = 0; partition < TopicNames.Partitions; partition++)
             {
@@ -58,23 +58,23 @@ internal sealed class FaultSchedule
             }
         }));
 
-        schedule.Add(3, async () =>
+        schedule.Add(1.5, async () =>
         {
             await Kafka(log, faults, $"broker 2 down (leads {LedBy(2)})", f => f.SetBrokerDown(2)).ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromSeconds(1.5)).ConfigureAwait(false);
             await Kafka(log, faults, "broker 2 up", f => f.SetBrokerUp(2)).ConfigureAwait(false);
         });
 
-        schedule.Add(5, async () =>
+        schedule.Add(3, async () =>
         {
-            log.Fault("payment gateway outage: every charge fails with HTTP 503 for 2 s");
+            log.Fault("payment gateway outage: every charge fails with HTTP 503 for 1.5 s");
             gateway.SetOutage(true);
-            await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(1.5)).ConfigureAwait(false);
             gateway.SetOutage(false);
             log.Fault("payment gateway outage over");
         });
 
-        schedule.Add(7, async () =>
+        schedule.Add(4.5, async () =>
         {
             log.Fault($"payment gateway degraded: {SlowCharge.TotalSeconds:F0} s per charge for {SlowdownDuration.TotalSeconds:F0} s");
             gateway.SetSlowdown(SlowCharge);
@@ -90,7 +90,8 @@ internal sealed class FaultSchedule
             log.Fault("payment gateway back to normal speed");
         });
 
-        schedule.Add(14, async () =>
+        // After the crash: the group coordinator may be on broker 3, and the crash needs the naive consumer's auto-commits to have worked.
+        schedule.Add(11.5, async () =>
         {
             await Kafka(log, faults, $"broker 3 down (leads {LedBy(3)}) until 2 s after the last order is published", f => f.SetBrokerDown(3)).ConfigureAwait(false);
             if (faults is not null)
