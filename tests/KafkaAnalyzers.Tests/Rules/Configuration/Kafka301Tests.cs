@@ -13,6 +13,7 @@ public class Kafka301Tests
     internal const string Usings = """
         using System;
         using System.Collections.Generic;
+        using System.Linq;
         using System.Threading;
         using System.Threading.Tasks;
         using Confluent.Kafka;
@@ -781,6 +782,114 @@ public class Kafka301Tests
                 var typed = new ProducerConfig { BootstrapServers = "localhost:9092", PluginLibraryPaths = "monitoring-interceptor" };
                 typed.Set("confluent.monitoring.interceptor.topic", "_monitoring");
                 using var other = new ProducerBuilder<string, string>(typed).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_consumer_keys_given_to_a_producer() => Verify("""
+        // Shape seen in a public service: consumer settings copied into a producer dictionary.
+        // librdkafka accepts them (it only logs that they do not apply to a producer).
+        public class Producer : IDisposable
+        {
+            private readonly IProducer<string, string> _producer;
+
+            public Producer()
+            {
+                var builder = new ProducerBuilder<string, string>(new Dictionary<string, string>
+                {
+                    ["bootstrap.servers"] = "localhost:9092",
+                    ["enable.auto.commit"] = "true",
+                    ["enable.auto.offset.store"] = "true",
+                    ["fetch.message.max.bytes"] = "10240",
+                    ["fetch.min.bytes"] = "10000",
+                });
+                _producer = builder.Build();
+            }
+
+            public void Dispose() => _producer.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_mock_cluster_admin_client_in_a_test_fixture() => Verify("""
+        // Shape seen in a public test fixture: librdkafka's hidden mock-cluster key.
+        class Fixture
+        {
+            private IAdminClient? _mockCluster;
+
+            public IAdminClient MockCluster => _mockCluster ??= new AdminClientBuilder(new ClientConfig(new Dictionary<string, string>
+            {
+                { "bootstrap.servers", "localhost:9300" },
+                { "test.mock.num.brokers", "3" },
+            })).Build();
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_dictionary_filtered_before_the_builder() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var all = new Dictionary<string, string>
+                {
+                    ["bootstrap.servers"] = "localhost:9092",
+                    ["schema.registry.url"] = "http://localhost:8081",
+                };
+                var kafkaOnly = all.Where(pair => !pair.Key.StartsWith("schema.registry.", StringComparison.Ordinal));
+                using var producer = new ProducerBuilder<string, string>(kafkaOnly).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_known_keys_whatever_their_values() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new Dictionary<string, string>
+                {
+                    ["bootstrap.servers"] = "localhost:9092",
+                    ["acks"] = "most",
+                    ["compression.type"] = "brotli",
+                    ["linger.ms"] = "soon",
+                };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_object_valued_dictionaries_of_the_old_client_api() => Verify("""
+        sealed class LegacyRegistryClient
+        {
+            public LegacyRegistryClient(IEnumerable<KeyValuePair<string, object>> config) { }
+        }
+
+        class Service
+        {
+            void Run()
+            {
+                var config = new Dictionary<string, object>
+                {
+                    { "schema.registry.url", "http://localhost:8081" },
+                    { "schema.registry.max.cached.schemas", 10 },
+                };
+                var client = new LegacyRegistryClient(config);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_Set_inside_a_serializer_config_subclass() => Verify("""
+        class EncryptingSerializerConfig : Config
+        {
+            public EncryptingSerializerConfig(string secret)
+            {
+                Set("rules.secret", secret);
+                this.Set("rules.encrypt.alternate.kms.key.ids", "key2,key3");
             }
         }
         """);
