@@ -26,9 +26,22 @@ internal static class ConfigurationEdits
         {
             FixProperties.ActionReplaceValue => ValueOf(node) is not null,
             FixProperties.ActionRemoveWrite => RemovableNode(node) is not null,
-            FixProperties.ActionAddSetting => CreationOf(node) is not null,
+            FixProperties.ActionAddSetting => CreationOf(AddSettingTarget(diagnostic, root, node)) is not null,
             _ => false,
         };
+    }
+
+    /// <summary>The node holding the configuration creation: the diagnostic location, or additional location 0 when the diagnostic says so.</summary>
+    private static SyntaxNode? AddSettingTarget(Diagnostic diagnostic, SyntaxNode root, SyntaxNode node)
+    {
+        if (!diagnostic.Properties.ContainsKey(FixProperties.CreationAtAdditionalLocation))
+        {
+            return node;
+        }
+
+        return diagnostic.AdditionalLocations.Count > 0 && diagnostic.AdditionalLocations[0].SourceTree == root.SyntaxTree
+            ? root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true)
+            : null;
     }
 
     public static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
@@ -60,7 +73,7 @@ internal static class ConfigurationEdits
                     editor.RemoveNode(RemovableNode(node)!, SyntaxRemoveOptions.KeepLeadingTrivia | SyntaxRemoveOptions.KeepUnbalancedDirectives);
                     break;
                 case FixProperties.ActionAddSetting:
-                    AddSetting(editor, model, CreationOf(node)!, properties, cancellationToken);
+                    AddSetting(editor, model, CreationOf(AddSettingTarget(diagnostic, root, node))!, properties, cancellationToken);
                     break;
             }
 
@@ -133,7 +146,7 @@ internal static class ConfigurationEdits
 
     // ---- add a setting --------------------------------------------------------------------------
 
-    private static BaseObjectCreationExpressionSyntax? CreationOf(SyntaxNode node)
+    private static BaseObjectCreationExpressionSyntax? CreationOf(SyntaxNode? node)
         => node as BaseObjectCreationExpressionSyntax ?? (node as ArgumentSyntax)?.Expression as BaseObjectCreationExpressionSyntax;
 
     private static void AddSetting(DocumentEditor editor, SemanticModel model, BaseObjectCreationExpressionSyntax creation, System.Collections.Immutable.ImmutableDictionary<string, string?> properties, CancellationToken cancellationToken)
@@ -213,9 +226,11 @@ internal static class ConfigurationEdits
         var separatorTrivia = multiLine ? SyntaxFactory.TriviaList(newLine) : SyntaxFactory.TriviaList();
         if (separators.Count == nodes.Count)
         {
-            // Trailing comma: add the element after it, and a trailing comma after the new one.
+            // Trailing comma: add the element after it, and a trailing comma after the new one (with
+            // the line break or spacing of the last one, not a comment that belongs to the last element).
             nodes.Add(element.WithLeadingTrivia(leading));
-            separators.Add(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(separators[separators.Count - 1].TrailingTrivia));
+            var lastSpacing = separators[separators.Count - 1].TrailingTrivia.Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia));
+            separators.Add(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(multiLine ? separatorTrivia : SyntaxFactory.TriviaList(lastSpacing)));
         }
         else
         {
