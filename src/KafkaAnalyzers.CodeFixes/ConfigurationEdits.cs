@@ -70,7 +70,7 @@ internal static class ConfigurationEdits
                     ReplaceValue(editor, node, properties[FixProperties.TypedValue]!, properties[FixProperties.StringValue]!, replaced);
                     break;
                 case FixProperties.ActionRemoveWrite:
-                    editor.RemoveNode(RemovableNode(node)!, SyntaxRemoveOptions.KeepLeadingTrivia | SyntaxRemoveOptions.KeepUnbalancedDirectives);
+                    RemoveWrite(editor, RemovableNode(node)!);
                     break;
                 case FixProperties.ActionAddSetting:
                     AddSetting(editor, model, CreationOf(AddSettingTarget(diagnostic, root, node))!, properties, cancellationToken);
@@ -142,6 +142,29 @@ internal static class ConfigurationEdits
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// Removes the statement or initializer element. Comment lines above it stay (they may describe
+    /// what follows); its own indentation goes, so the next line keeps exactly its own.
+    /// </summary>
+    private static void RemoveWrite(DocumentEditor editor, SyntaxNode removable)
+    {
+        var leading = removable.GetLeadingTrivia();
+        var lastLineBreak = -1;
+        for (var i = 0; i < leading.Count; i++)
+        {
+            if (leading[i].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                lastLineBreak = i;
+            }
+        }
+
+        var keep = leading.Any(t => !t.IsKind(SyntaxKind.WhitespaceTrivia) && !t.IsKind(SyntaxKind.EndOfLineTrivia))
+            ? SyntaxFactory.TriviaList(leading.Take(lastLineBreak + 1))
+            : SyntaxFactory.TriviaList();
+        editor.ReplaceNode(removable, (current, _) => current.WithLeadingTrivia(keep));
+        editor.RemoveNode(removable, SyntaxRemoveOptions.KeepLeadingTrivia | SyntaxRemoveOptions.KeepUnbalancedDirectives);
     }
 
     // ---- add a setting --------------------------------------------------------------------------

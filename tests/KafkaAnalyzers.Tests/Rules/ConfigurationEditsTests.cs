@@ -165,4 +165,49 @@ public class ConfigurationEditsTests
                 }
             }
             """);
+
+    [Fact]
+    public Task Removes_writes_keeping_comment_lines_above_and_the_next_lines_indentation()
+        => KafkaAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<KafkaAnalyzers.Security.SecurityConfigurationAnalyzer, KafkaAnalyzers.CodeFixes.Security.SecurityConfigurationCodeFixProvider>.VerifyCodeFixAsync("""
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run(ClientConfig config)
+                {
+                    var c1 = new ProducerConfig
+                    {
+                        SecurityProtocol = SecurityProtocol.Ssl,
+                        {|#0:EnableSslCertificateVerification = false|}
+                    };
+                    var c2 = new ProducerConfig { SecurityProtocol = SecurityProtocol.Ssl, {|#1:EnableSslCertificateVerification = false|} };
+                    // TLS settings
+                    {|#2:config.EnableSslCertificateVerification = false|}; // self-signed
+                    config.SslCaLocation = "/etc/ssl/ca.pem";
+                    using var p1 = new ProducerBuilder<string, string>(c1).Build();
+                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                }
+            }
+            """,
+            new[] { Disabled(0), Disabled(1), Disabled(2) },
+            """
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run(ClientConfig config)
+                {
+                    var c1 = new ProducerConfig
+                    {
+                        SecurityProtocol = SecurityProtocol.Ssl
+                    };
+                    var c2 = new ProducerConfig { SecurityProtocol = SecurityProtocol.Ssl };
+                    // TLS settings
+                    config.SslCaLocation = "/etc/ssl/ca.pem";
+                    using var p1 = new ProducerBuilder<string, string>(c1).Build();
+                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                }
+            }
+            """);
+
+    private static Microsoft.CodeAnalysis.Testing.DiagnosticResult Disabled(int marker)
+        => VerifyCS.Diagnostic(Descriptors.KAFKA202_TlsVerificationDisabled).WithLocation(marker).WithArguments("EnableSslCertificateVerification = false", "certificate");
 }
