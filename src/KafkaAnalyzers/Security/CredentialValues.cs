@@ -31,6 +31,7 @@ internal static class CredentialValues
            || Wrapped(text, "[", "]")
            || (text.Length > 2 && Wrapped(text, "%", "%"))
            || (text.Length > 4 && Wrapped(text, "__", "__"))
+           || ContainsTemplateToken(text)
            || IsEnvironmentReference(text)
            || IsMask(text)
            || text.StartsWith("your", StringComparison.OrdinalIgnoreCase);
@@ -39,6 +40,47 @@ internal static class CredentialValues
         => text.Length >= open.Length + close.Length
            && text.StartsWith(open, StringComparison.Ordinal)
            && text.EndsWith(close, StringComparison.Ordinal);
+
+    /// <summary>
+    /// A template with a slot to fill in somewhere inside, e.g. an Event Hubs connection string
+    /// <c>Endpoint=sb://&lt;namespace&gt;.servicebus.windows.net/;…</c>: a <c>&lt;name&gt;</c>,
+    /// <c>${name}</c> or <c>{{name}}</c> token whose name is made of letters, digits, spaces, '-', '_' or '.'.
+    /// </summary>
+    private static bool ContainsTemplateToken(string text)
+        => ContainsToken(text, "<", ">") || ContainsToken(text, "${", "}") || ContainsToken(text, "{{", "}}");
+
+    private static bool ContainsToken(string text, string open, string close)
+    {
+        for (var start = text.IndexOf(open, StringComparison.Ordinal); start >= 0; start = text.IndexOf(open, start + 1, StringComparison.Ordinal))
+        {
+            var nameStart = start + open.Length;
+            var end = text.IndexOf(close, nameStart, StringComparison.Ordinal);
+            if (end > nameStart && IsTokenName(text.Substring(nameStart, end - nameStart)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsTokenName(string name)
+    {
+        var hasLetter = false;
+        foreach (var c in name)
+        {
+            if (char.IsLetter(c))
+            {
+                hasLetter = true;
+            }
+            else if (!char.IsDigit(c) && c is not (' ' or '-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return hasLetter;
+    }
 
     /// <summary><c>$KAFKA_PASSWORD</c>: a shell-style variable name, meant to be expanded.</summary>
     private static bool IsEnvironmentReference(string text)

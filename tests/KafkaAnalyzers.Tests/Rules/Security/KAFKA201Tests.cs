@@ -307,6 +307,60 @@ public class KAFKA201Tests
             }
             """);
 
+    [Theory]
+    [InlineData("Endpoint=sb://<namespace>.servicebus.windows.net/;SharedAccessKeyName=<policy>;SharedAccessKey=<key>")]
+    [InlineData("Endpoint=sb://${EVENTHUB_NAMESPACE}.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${EVENTHUB_KEY}")]
+    [InlineData("Endpoint=sb://{{namespace}}.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=abc")]
+    public Task Silent_for_an_event_hubs_connection_string_template(string value)
+        => VerifyAsync($$"""
+            class Service
+            {
+                void Run()
+                {
+                    var config = new ConsumerConfig
+                    {
+                        BootstrapServers = "<namespace>.servicebus.windows.net:9093",
+                        SecurityProtocol = SecurityProtocol.SaslSsl,
+                        SaslMechanism = SaslMechanism.Plain,
+                        SaslUsername = "$ConnectionString",
+                        SaslPassword = "{{value}}",
+                        GroupId = "g",
+                    };
+                    using var consumer = new ConsumerBuilder<string, string>(config).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Flags_a_real_event_hubs_connection_string()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run()
+                {
+                    var config = new ProducerConfig
+                    {
+                        SaslUsername = "$ConnectionString",
+                        SaslPassword = {|#0:"Endpoint=sb://orders-prod.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=q8Zr1mW0x3Yb7Tn+Vd2Lk5Pj9Hs4Gf6Ec1Ra0Uw="|},
+                    };
+                    using var producer = new ProducerBuilder<string, string>(config).Build();
+                }
+            }
+            """, Expected(0, "SaslPassword"));
+
+    [Fact]
+    public Task Flags_a_password_with_angle_brackets_that_are_not_a_template_slot()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run()
+                {
+                    var config = new ConsumerConfig { GroupId = "g", SaslPassword = {|#0:"x<7#>!Qp"|} };
+                    using var consumer = new ConsumerBuilder<string, string>(config).Build();
+                }
+            }
+            """, Expected(0, "SaslPassword"));
+
     [Fact]
     public Task Silent_when_the_password_comes_from_configuration()
         => VerifyAsync("""
