@@ -240,6 +240,21 @@ public class KAFKA201Tests
             }
             """, Expected(0, "SaslPassword"));
 
+    [Fact]
+    public Task Flags_a_literal_used_as_a_null_coalescing_default()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run(IConfiguration configuration)
+                {
+                    var config = new ConsumerConfig { GroupId = "g" };
+                    configuration.GetSection("Kafka").Bind(config);
+                    config.SaslPassword ??= {|#0:"fallback-pass"|};
+                    using var consumer = new ConsumerBuilder<string, string>(config).Build();
+                }
+            }
+            """, Expected(0, "SaslPassword"));
+
     [Theory]
     [InlineData("password")]
     [InlineData("changeme")]

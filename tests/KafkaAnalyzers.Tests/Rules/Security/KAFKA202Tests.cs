@@ -222,6 +222,40 @@ public class KAFKA202Tests
             """, Certificate(0, "EnableSslCertificateVerification = false"));
 
     [Fact]
+    public Task Flags_a_null_coalescing_default_of_false()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run(IConfiguration configuration)
+                {
+                    var config = new ProducerConfig { SecurityProtocol = SecurityProtocol.Ssl };
+                    configuration.GetSection("Kafka").Bind(config);
+                    {|#0:config.EnableSslCertificateVerification ??= false|};
+                    using var producer = new ProducerBuilder<string, string>(config).Build();
+                }
+            }
+            """, Certificate(0, "EnableSslCertificateVerification = false"));
+
+    [Fact]
+    public Task Flags_an_early_return_guard_since_the_write_itself_is_unconditional()
+        => VerifyAsync("""
+            class Service
+            {
+                ProducerConfig? Create(IHostEnvironment env)
+                {
+                    if (!env.IsDevelopment())
+                    {
+                        return null;
+                    }
+
+                    var config = new ProducerConfig { SecurityProtocol = SecurityProtocol.Ssl };
+                    {|#0:config.EnableSslCertificateVerification = false|};
+                    return config;
+                }
+            }
+            """, Certificate(0, "EnableSslCertificateVerification = false"));
+
+    [Fact]
     public async Task Flags_top_level_statements()
     {
         var test = new Verifiers.CSharpAnalyzerVerifier<SecurityConfigurationAnalyzer>.Test
@@ -317,6 +351,27 @@ public class KAFKA202Tests
                     }
 
                     return config;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Silent_in_a_catch_block_and_behind_a_short_circuit()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run(ClientConfig config, bool insecure)
+                {
+                    try
+                    {
+                        config.SslCaLocation = "/etc/ssl/ca.pem";
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        config.EnableSslCertificateVerification = false;
+                    }
+
+                    _ = insecure && (config.SslEndpointIdentificationAlgorithm = SslEndpointIdentificationAlgorithm.None) == SslEndpointIdentificationAlgorithm.None;
                 }
             }
             """);
