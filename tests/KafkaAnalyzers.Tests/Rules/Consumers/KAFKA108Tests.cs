@@ -732,6 +732,38 @@ public class KAFKA108Tests
             }
             """);
 
+    [Fact]
+    public Task Silent_for_a_shared_template_whose_copy_lowers_the_heartbeat()
+        => Verify("""
+            class Service
+            {
+                private static readonly ConsumerConfig Template = new() { SessionTimeoutMs = 6000, HeartbeatIntervalMs = 3000 };
+
+                public IConsumer<string, string> Create()
+                {
+                    var config = new ConsumerConfig(Template) { GroupId = "g", HeartbeatIntervalMs = 2000 };
+                    return new ConsumerBuilder<string, string>(config).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Flags_a_shared_template_that_is_also_handed_out()
+        => Verify("""
+            class Service
+            {
+                private static readonly ConsumerConfig Template = new() { SessionTimeoutMs = 6000, {|#0:HeartbeatIntervalMs = 3000|} };
+
+                public static ConsumerConfig Defaults => Template;
+
+                public IConsumer<string, string> Create()
+                {
+                    var config = new ConsumerConfig(Template) { GroupId = "g", HeartbeatIntervalMs = 2000 };
+                    return new ConsumerBuilder<string, string>(config).Build();
+                }
+            }
+            """, Expected(0, 6000, 3000));
+
     // ---- fixes ----------------------------------------------------------------------------------
 
     [Fact]

@@ -443,6 +443,19 @@ public class KAFKA202Tests
             """);
 
     [Fact]
+    public Task Silent_when_every_copy_of_a_shared_template_uses_plaintext()
+        => VerifyAsync("""
+            class Service
+            {
+                private static readonly ClientConfig Shared = new() { BootstrapServers = "kafka:9092", EnableSslCertificateVerification = false };
+
+                public IConsumer<string, string> Consumer() => new ConsumerBuilder<string, string>(new ConsumerConfig(Shared) { GroupId = "g" }).Build();
+
+                public IProducer<string, string> Producer() => new ProducerBuilder<string, string>(new ProducerConfig(Shared) { SecurityProtocol = SecurityProtocol.Plaintext }).Build();
+            }
+            """);
+
+    [Fact]
     public Task Silent_when_every_broker_is_on_this_machine()
         => VerifyAsync("""
             class Service

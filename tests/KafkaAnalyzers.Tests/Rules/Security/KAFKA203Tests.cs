@@ -412,6 +412,20 @@ public class KAFKA203Tests
             }
             """);
 
+    [Fact]
+    public Task Silent_for_a_shared_template_whose_copy_switches_to_sasl_ssl()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run()
+                {
+                    var shared = new ClientConfig { SecurityProtocol = SecurityProtocol.SaslPlaintext, SaslMechanism = SaslMechanism.Plain };
+                    var config = new ConsumerConfig(shared) { GroupId = "g", SecurityProtocol = SecurityProtocol.SaslSsl };
+                    using var consumer = new ConsumerBuilder<string, string>(config).Build();
+                }
+            }
+            """);
+
     // ---- fixes ----------------------------------------------------------------------------------
 
     [Fact]
