@@ -520,6 +520,132 @@ public class KAFKA202Tests
             }
             """);
 
+    [Fact]
+    public Task Silent_for_a_commented_out_override()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run()
+                {
+                    var config = new ConsumerConfig
+                    {
+                        GroupId = "g",
+                        SecurityProtocol = SecurityProtocol.SaslSsl,
+                        //EnableSslCertificateVerification = false
+                    };
+                    // config.Set("ssl.endpoint.identification.algorithm", "none");
+                    using var consumer = new ConsumerBuilder<string, string>(config).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Silent_for_a_value_chosen_by_a_switch_expression_or_an_options_class()
+        => VerifyAsync("""
+            sealed class TlsOptions
+            {
+                public bool VerifyBrokerCertificate { get; set; } = true;
+            }
+
+            class Service
+            {
+                void Run(string environment, IOptions<TlsOptions> tls)
+                {
+                    var config = new ProducerConfig
+                    {
+                        SecurityProtocol = SecurityProtocol.Ssl,
+                        EnableSslCertificateVerification = tls.Value.VerifyBrokerCertificate,
+                        SslEndpointIdentificationAlgorithm = environment switch
+                        {
+                            "local" => SslEndpointIdentificationAlgorithm.None,
+                            _ => SslEndpointIdentificationAlgorithm.Https,
+                        },
+                    };
+                    using var producer = new ProducerBuilder<string, string>(config).Build();
+                }
+            }
+            """);
+
+    [Theory]
+    [InlineData("enable.ssl.certificate.verification", "true")]
+    [InlineData("enable.ssl.certificate.verification", "TRUE")]
+    [InlineData("enable.ssl.certificate.verification", "1")]
+    [InlineData("enable.ssl.certificate.verification", "t")]
+    [InlineData("ssl.endpoint.identification.algorithm", "https")]
+    [InlineData("ssl.endpoint.identification.algorithm", "HTTPS")]
+    public Task Silent_for_secure_values_by_string_key(string key, string value)
+        => VerifyAsync($$"""
+            class Service
+            {
+                void Run()
+                {
+                    var settings = new Dictionary<string, string> { ["security.protocol"] = "ssl", ["{{key}}"] = "{{value}}" };
+                    using var producer = new ProducerBuilder<string, string>(settings).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Silent_for_loopback_brokers_given_by_string_key()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run()
+                {
+                    var settings = new Dictionary<string, string>
+                    {
+                        ["bootstrap.servers"] = "127.0.0.1:9093",
+                        ["security.protocol"] = "ssl",
+                        ["enable.ssl.certificate.verification"] = "false",
+                    };
+                    using var producer = new ProducerBuilder<string, string>(settings).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Silent_for_other_tls_settings()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run()
+                {
+                    var config = new ConsumerConfig
+                    {
+                        GroupId = "g",
+                        SecurityProtocol = SecurityProtocol.Ssl,
+                        SslCaLocation = "/etc/ssl/certs/ca.pem",
+                        SslCertificateLocation = "/etc/kafka/client.pem",
+                        SslKeyLocation = "/etc/kafka/client.key",
+                    };
+                    config.Set("ssl.ca.location", "probe");
+                    using var consumer = new ConsumerBuilder<string, string>(config).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Silent_when_the_override_sits_in_an_else_branch()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run(IHostEnvironment env)
+                {
+                    var config = new ConsumerConfig { GroupId = "g", SecurityProtocol = SecurityProtocol.Ssl };
+                    if (env.IsProduction())
+                    {
+                        config.SslCaLocation = "/etc/ssl/certs/ca.pem";
+                    }
+                    else
+                    {
+                        config.EnableSslCertificateVerification = false;
+                    }
+
+                    using var consumer = new ConsumerBuilder<string, string>(config).Build();
+                }
+            }
+            """);
+
     // ---- fixes ----------------------------------------------------------------------------------
 
     [Fact]

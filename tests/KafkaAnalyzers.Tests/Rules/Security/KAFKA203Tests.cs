@@ -426,6 +426,135 @@ public class KAFKA203Tests
             }
             """);
 
+    [Fact]
+    public Task Silent_for_ssl_or_the_default_protocol_where_sasl_is_not_used()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run()
+                {
+                    var ssl = new ConsumerConfig { GroupId = "g", SecurityProtocol = SecurityProtocol.Ssl, SaslMechanism = SaslMechanism.Plain };
+                    using var c1 = new ConsumerBuilder<string, string>(ssl).Build();
+                    var byDefault = new ProducerConfig { SaslMechanism = SaslMechanism.ScramSha256 };
+                    using var p1 = new ProducerBuilder<string, string>(byDefault).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Silent_for_a_commented_out_protocol()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run()
+                {
+                    var config = new ProducerConfig
+                    {
+                        BootstrapServers = "kafka:9092",
+                        SaslMechanism = SaslMechanism.Plain,
+                        //SecurityProtocol = SecurityProtocol.SaslPlaintext,
+                    };
+                    using var producer = new ProducerBuilder<string, string>(config).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Silent_when_the_protocol_is_chosen_by_a_flag()
+        => VerifyAsync("""
+            class Service
+            {
+                private readonly bool _secured;
+
+                public Service(bool secured) => _secured = secured;
+
+                public ClientConfig Client(string user, string password) => new()
+                {
+                    BootstrapServers = "kafka:9092",
+                    SecurityProtocol = _secured ? SecurityProtocol.SaslPlaintext : SecurityProtocol.Plaintext,
+                    SaslMechanism = SaslMechanism.Plain,
+                    SaslUsername = user,
+                    SaslPassword = password,
+                };
+            }
+            """);
+
+    [Fact]
+    public Task Silent_when_the_protocol_is_mapped_from_settings_by_a_switch()
+        => VerifyAsync("""
+            enum Transport { Plain, Tls, SaslPlain, SaslTls }
+
+            class Service
+            {
+                ProducerConfig Create(Transport transport) => new()
+                {
+                    SaslMechanism = SaslMechanism.ScramSha512,
+                    SecurityProtocol = transport switch
+                    {
+                        Transport.Tls => SecurityProtocol.Ssl,
+                        Transport.SaslPlain => SecurityProtocol.SaslPlaintext,
+                        Transport.SaslTls => SecurityProtocol.SaslSsl,
+                        _ => SecurityProtocol.Plaintext,
+                    },
+                };
+            }
+            """);
+
+    [Fact]
+    public Task Silent_for_loopback_brokers_given_by_string_key()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run()
+                {
+                    var settings = new Dictionary<string, string>
+                    {
+                        ["bootstrap.servers"] = "localhost:9092",
+                        ["security.protocol"] = "SASL_PLAINTEXT",
+                        ["sasl.mechanism"] = "SCRAM-SHA-256",
+                    };
+                    using var producer = new ProducerBuilder<string, string>(settings).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Silent_when_the_mechanism_is_set_on_some_paths_only()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run(bool useScram)
+                {
+                    var config = new ConsumerConfig { GroupId = "g", SecurityProtocol = SecurityProtocol.SaslPlaintext };
+                    if (useScram)
+                    {
+                        config.SaslMechanism = SaslMechanism.ScramSha256;
+                    }
+
+                    using var consumer = new ConsumerBuilder<string, string>(config).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Silent_when_the_config_passes_through_unknown_code_before_the_builder()
+        => VerifyAsync("""
+            class Service
+            {
+                void Run()
+                {
+                    var config = new ConsumerConfig { GroupId = "g", SecurityProtocol = SecurityProtocol.SaslPlaintext, SaslMechanism = SaslMechanism.Plain };
+                    SecurityDefaults.Apply(config);
+                    using var consumer = new ConsumerBuilder<string, string>(config).Build();
+                }
+            }
+
+            static class SecurityDefaults
+            {
+                public static void Apply(ClientConfig config) { }
+            }
+            """);
+
     // ---- fixes ----------------------------------------------------------------------------------
 
     [Fact]
