@@ -14,7 +14,7 @@ public sealed class SecurityConfigurationCodeFixProvider : ConfigurationCodeFixP
 
     protected override string Title(string diagnosticId, string action) => diagnosticId switch
     {
-        "KAFKA202" => "Remove the override (verify the broker's TLS certificate)",
+        "KAFKA202" => "Remove the override (restore TLS verification)",
         _ => "Use SecurityProtocol.SaslSsl",
     };
 }
