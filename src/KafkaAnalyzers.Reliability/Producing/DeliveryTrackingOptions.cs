@@ -26,7 +26,7 @@ public sealed class DeliveryTrackingOptions<TKey, TValue>
     /// <summary>How long disposal flushes before giving up on unconfirmed messages. Default 30 s.</summary>
     public TimeSpan DisposeFlushTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a produce call waits for room when the local queue is full (<c>Local_QueueFull</c>) before throwing. Default 60 s.</summary>
+    /// <summary>How long a produce call waits for room when the local queue is full (<c>Local_QueueFull</c>) before throwing; 10 ms to 1 day. Default 60 s.</summary>
     public TimeSpan QueueFullTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Start a producer activity per message and write its W3C trace context into the message headers. Default true.</summary>
