@@ -11,7 +11,8 @@ public sealed class DeliveryTrackingOptions<TKey, TValue>
 {
     /// <summary>
     /// Called once for every message whose delivery failed (or was unconfirmed at disposal), on the
-    /// producer's delivery-report thread: keep it quick. If it throws, the failure goes to
+    /// thread that serves delivery reports (the client's poll thread, or the one flushing it; both start
+    /// with an empty execution context, so no caller's Activity or logging scope): keep it quick. If it throws, the failure goes to
     /// <see cref="FallbackSink"/>, or else counts as unhandled. Do not produce the message again from here
     /// unless out-of-order delivery for its key is acceptable (see the class remarks).
     /// </summary>

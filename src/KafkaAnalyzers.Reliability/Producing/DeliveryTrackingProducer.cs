@@ -480,9 +480,18 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         using (var flushFor = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             flushFor.CancelAfter(timeout);
+
+            // librdkafka serves delivery reports (so runs our failure handling) on a thread that flushes
+            // too, not only on the poll thread: give it a clean execution context as well.
+            Task flushing;
+            using (ExecutionContext.SuppressFlow())
+            {
+                flushing = Task.Run(() => producer.Flush(flushFor.Token), CancellationToken.None);
+            }
+
             try
             {
-                await Task.Run(() => producer.Flush(flushFor.Token), CancellationToken.None).ConfigureAwait(false);
+                await flushing.ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
