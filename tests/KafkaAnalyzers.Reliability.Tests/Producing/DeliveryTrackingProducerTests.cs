@@ -220,6 +220,19 @@ public sealed class DeliveryTrackingProducerTests : IDisposable
         Assert.Contains("FallbackSink", refusal.Message);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public void Queue_full_timeout_below_its_range_is_refused(int milliseconds)
+    {
+        var options = new FailureRecorder<Null, int>().Options();
+        options.QueueFullTimeout = TimeSpan.FromMilliseconds(milliseconds);
+
+        var refusal = Assert.Throws<ArgumentOutOfRangeException>(() => new DeliveryTrackingProducer<Null, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), options));
+
+        Assert.Contains("QueueFullTimeout", refusal.Message);
+    }
+
     private sealed class CollectingSink<TKey, TValue> : IUndeliveredMessageSink<TKey, TValue>
     {
         private readonly List<DeliveryFailure<TKey, TValue>> stored = [];
