@@ -15,7 +15,7 @@ namespace ReliablePipeline.Naive;
 
 /// <summary>Charges each order and publishes the payment result.</summary>
 public sealed class NaivePaymentConsumer(
-    string bootstrapServers, string ordersTopic, string paymentsTopic, PaymentClient payments, PipelineProbe probe, ILogger logger)
+    string bootstrapServers, string groupId, string ordersTopic, string paymentsTopic, PaymentClient payments, PipelineProbe probe, ILogger logger)
 {
     /// <summary>The consume loop; returns when <paramref name="stoppingToken"/> fires.</summary>
     public void Run(CancellationToken stoppingToken)
@@ -23,7 +23,7 @@ public sealed class NaivePaymentConsumer(
         var config = new ConsumerConfig
         {
             BootstrapServers = bootstrapServers,
-            GroupId = "payment-service",
+            GroupId = groupId,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             SessionTimeoutMs = 3000,
             HeartbeatIntervalMs = 1000,

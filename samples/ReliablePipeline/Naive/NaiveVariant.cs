@@ -16,11 +16,11 @@ internal sealed class NaiveVariant : IPipelineVariant
 
     public long ErrorsLogged => logger.Errors;
 
-    public IOrderPublishing CreatePublisher(string bootstrapServers, TopicNames topics, PipelineProbe probe) =>
+    public IOrderPublishing CreatePublisher(string bootstrapServers, RunNames topics, PipelineProbe probe) =>
         new Publishing(new NaiveOrderPublisher(bootstrapServers, topics.Orders));
 
-    public IPaymentProcess StartPaymentService(string bootstrapServers, TopicNames topics, PaymentClient payments, PipelineProbe probe) =>
-        new Process(new NaivePaymentConsumer(bootstrapServers, topics.Orders, topics.Payments, payments, probe, logger), payments);
+    public IPaymentProcess StartPaymentService(string bootstrapServers, RunNames topics, PaymentClient payments, PipelineProbe probe) =>
+        new Process(new NaivePaymentConsumer(bootstrapServers, topics.Group, topics.Orders, topics.Payments, payments, probe, logger), payments);
 
     // Task.Run work in flight is invisible to Kafka: caught up means everything was received and the gateway is idle.
     public bool IsCaughtUp(PipelineProbe probe, long records, PaymentClient payments) =>

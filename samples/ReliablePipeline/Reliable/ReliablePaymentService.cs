@@ -19,9 +19,6 @@ namespace ReliablePipeline.Reliable;
 /// </summary>
 public sealed class ReliablePaymentService : IAsyncDisposable
 {
-    /// <summary>The consumer group.</summary>
-    public const string GroupId = "payment-service";
-
     private readonly ReliableConsumer<string, Order> consumer;
     private readonly DeliveryTrackingProducer<string, string> results;
     private readonly KafkaDeadLetterPublisher deadLetters;
@@ -32,13 +29,13 @@ public sealed class ReliablePaymentService : IAsyncDisposable
     private Task? producersDisposed;
 
     /// <summary>Creates the service; <see cref="Start"/> starts consuming.</summary>
-    public ReliablePaymentService(string bootstrapServers, string ordersTopic, string paymentsTopic, PaymentClient payments, PipelineProbe probe)
+    public ReliablePaymentService(string bootstrapServers, string groupId, string ordersTopic, string paymentsTopic, PaymentClient payments, PipelineProbe probe)
     {
         this.payments = payments;
         this.paymentsTopic = paymentsTopic;
         this.probe = probe;
 
-        var consumerConfig = KafkaPresets.AtLeastOnceConsumer(bootstrapServers, GroupId);
+        var consumerConfig = KafkaPresets.AtLeastOnceConsumer(bootstrapServers, groupId);
         consumerConfig.SessionTimeoutMs = 3000;
         consumerConfig.HeartbeatIntervalMs = 1000;
         var options = new ReliableConsumerOptions
@@ -50,7 +47,7 @@ public sealed class ReliablePaymentService : IAsyncDisposable
             CircuitBreaker = { MinimumThroughput = 10, FailureRatio = 0.5, SamplingDuration = TimeSpan.FromSeconds(2), BreakDuration = TimeSpan.FromSeconds(1) },
         };
 
-        deadLetters = new KafkaDeadLetterPublisher(bootstrapServers, new KafkaDeadLetterPublisherOptions { ConsumerGroupId = GroupId });
+        deadLetters = new KafkaDeadLetterPublisher(bootstrapServers, new KafkaDeadLetterPublisherOptions { ConsumerGroupId = groupId });
         results = new DeliveryTrackingProducer<string, string>(
             KafkaPresets.CriticalProducer(bootstrapServers),
             new DeliveryTrackingOptions<string, string>

@@ -15,12 +15,12 @@ internal sealed class ReliableVariant : IPipelineVariant
 
     public long ErrorsLogged => 0;
 
-    public IOrderPublishing CreatePublisher(string bootstrapServers, TopicNames topics, PipelineProbe probe) =>
+    public IOrderPublishing CreatePublisher(string bootstrapServers, RunNames topics, PipelineProbe probe) =>
         new Publishing(new ReliableOrderPublisher(bootstrapServers, topics.Orders, probe));
 
-    public IPaymentProcess StartPaymentService(string bootstrapServers, TopicNames topics, PaymentClient payments, PipelineProbe probe)
+    public IPaymentProcess StartPaymentService(string bootstrapServers, RunNames topics, PaymentClient payments, PipelineProbe probe)
     {
-        var service = new ReliablePaymentService(bootstrapServers, topics.Orders, topics.Payments, payments, probe);
+        var service = new ReliablePaymentService(bootstrapServers, topics.Group, topics.Orders, topics.Payments, payments, probe);
         service.Start();
         return new Process(service);
     }

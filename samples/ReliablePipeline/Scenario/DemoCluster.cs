@@ -44,15 +44,15 @@ internal sealed class DemoCluster : IDisposable
     }
 
     /// <summary>Creates the run's topics, replicated on up to 3 brokers; in process, spreads the orders partitions' leaders over the brokers.</summary>
-    public void CreateTopics(TopicNames topics)
+    public void CreateTopics(RunNames topics)
     {
         var replicas = Math.Min(3, BrokerCount);
         foreach (var topic in new[] { topics.Orders, topics.DeadLetters, topics.Payments })
         {
-            cluster.CreateTopic(topic, TopicNames.Partitions, replicas);
+            cluster.CreateTopic(topic, RunNames.Partitions, replicas);
         }
 
-        for (var partition = 0; partition < TopicNames.Partitions; partition++)
+        for (var partition = 0; partition < RunNames.Partitions; partition++)
         {
             Faults?.SetPartitionLeader(topics.Orders, partition, InitialLeader(partition));
         }

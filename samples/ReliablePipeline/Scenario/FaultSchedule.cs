@@ -39,20 +39,20 @@ internal sealed class FaultSchedule
     }
 
     /// <summary>The schedule of one run.</summary>
-    public static FaultSchedule Create(DemoCluster cluster, TopicNames topics, PaymentGateway gateway, PaymentServiceSupervisor service, Task publishingDone, ProgressLog log)
+    public static FaultSchedule Create(DemoCluster cluster, RunNames topics, PaymentGateway gateway, PaymentServiceSupervisor service, Task publishingDone, ProgressLog log)
     {
         var schedule = new FaultSchedule();
         var faults = cluster.Faults;
         int MovedLeader(int partition) => (cluster.InitialLeader(partition) % cluster.BrokerCount) + 1;
         string LedBy(int broker) =>
-            string.Join(", ", Enumerable.Range(0, TopicNames.Partitions).Where(p => MovedLeader(p) == broker).Select(p => $"{topics.Orders}[{p}]"));
+            string.Join(", ", Enumerable.Range(0, RunNames.Partitions).Where(p => MovedLeader(p) == broker).Select(p => $"{topics.Orders}[{p}]"));
 
         schedule.Add(0.5, () => Kafka(log, faults, "NOT_ENOUGH_REPLICAS answers the next 4 produce requests", f =>
             f.PushRequestErrors(KafkaApi.Produce, ErrorCode.NotEnoughReplicas, ErrorCode.NotEnoughReplicas, ErrorCode.NotEnoughReplicasAfterAppend, ErrorCode.NotEnoughReplicas)));
 
         schedule.Add(1, () => Kafka(log, faults, $"leader moves: every {topics.Orders} partition moves to the next broker (clients get NOT_LEADER and follow)", f =>
         {
-            for (var partition = 0; partition < TopicNames.Partitions; partition++)
+            for (var partition = 0; partition < RunNames.Partitions; partition++)
             {
                 f.SetPartitionLeader(topics.Orders, partition, MovedLeader(partition));
             }

@@ -14,9 +14,9 @@ internal interface IPipelineVariant
     /// <summary>Errors the implementation logged and moved on from (only the naive one does).</summary>
     long ErrorsLogged { get; }
 
-    IOrderPublishing CreatePublisher(string bootstrapServers, TopicNames topics, PipelineProbe probe);
+    IOrderPublishing CreatePublisher(string bootstrapServers, RunNames topics, PipelineProbe probe);
 
-    IPaymentProcess StartPaymentService(string bootstrapServers, TopicNames topics, PaymentClient payments, PipelineProbe probe);
+    IPaymentProcess StartPaymentService(string bootstrapServers, RunNames topics, PaymentClient payments, PipelineProbe probe);
 
     /// <summary>Whether the consumer has dealt with all <paramref name="records"/> records of the orders topic.</summary>
     bool IsCaughtUp(PipelineProbe probe, long records, PaymentClient payments);

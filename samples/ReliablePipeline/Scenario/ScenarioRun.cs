@@ -19,17 +19,17 @@ internal static class ScenarioRun
         var clock = Stopwatch.StartNew();
 
         using var cluster = DemoCluster.Start(options.BootstrapServers);
-        var topics = TopicNames.For(variant.Name, sharedCluster: options.BootstrapServers is not null);
+        var topics = RunNames.For(variant.Name, sharedCluster: options.BootstrapServers is not null);
         cluster.CreateTopics(topics);
         log.Phase(options.BootstrapServers is null
-            ? $"fresh in-process cluster (3 brokers) at {cluster.BootstrapServers}; topics {topics.Orders}, {topics.DeadLetters}, {topics.Payments} ({TopicNames.Partitions} partitions, 3 replicas)"
+            ? $"fresh in-process cluster (3 brokers) at {cluster.BootstrapServers}; topics {topics.Orders}, {topics.DeadLetters}, {topics.Payments} ({RunNames.Partitions} partitions, 3 replicas)"
             : $"real cluster {cluster.BootstrapServers} ({cluster.BrokerCount} broker(s)); topics {topics.Orders}, {topics.DeadLetters}, {topics.Payments}");
 
         var gateway = new PaymentGateway(book);
         var probe = new PipelineProbe();
         var service = new PaymentServiceSupervisor(client => variant.StartPaymentService(cluster.BootstrapServers, topics, client, probe), gateway);
         service.Start();
-        log.Phase("payment service started (consumer group payment-service)");
+        log.Phase($"payment service started (consumer group {topics.Group})");
 
         var published = 0;
         using var stopProgress = new CancellationTokenSource();

@@ -45,7 +45,7 @@ internal static class TopicReadBack
     }
 
     private static Dictionary<int, long> EndOffsets(IConsumer<byte[], byte[]> consumer, string topic) =>
-        Enumerable.Range(0, TopicNames.Partitions).ToDictionary(
+        Enumerable.Range(0, RunNames.Partitions).ToDictionary(
             partition => partition,
             partition => consumer.QueryWatermarkOffsets(new TopicPartition(topic, partition), Patience).High.Value);
 
