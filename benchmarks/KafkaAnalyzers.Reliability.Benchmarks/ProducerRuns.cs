@@ -1,0 +1,99 @@
+using Confluent.Kafka;
+using KafkaAnalyzers.Reliability.Configuration;
+using KafkaAnalyzers.Reliability.Producing;
+
+namespace KafkaAnalyzers.Reliability.Benchmarks;
+
+/// <summary>
+/// Produces <c>count</c> small messages and waits until every one is acknowledged, with the same configuration
+/// both ways: raw Confluent.Kafka <c>Produce</c> with a delivery handler that checks the error, and
+/// <see cref="DeliveryTrackingProducer{TKey,TValue}"/> with its defaults. The configuration is
+/// <see cref="KafkaPresets.CriticalProducer"/> with a local queue that holds the whole run, so neither side hits
+/// <c>Local_QueueFull</c>: the numbers compare the per-message work, not two ways of waiting for room.
+/// </summary>
+internal static class ProducerRuns
+{
+    private static readonly byte[] Key = "customer-0000042"u8.ToArray();
+    private static readonly byte[] Value = new byte[100];
+
+    public static Measurement Raw(string bootstrapServers, string topic, int count)
+    {
+        long delivered = 0;
+        long failed = 0;
+        using var producer = new ProducerBuilder<byte[], byte[]>(Config(bootstrapServers, count)).Build();
+        Action<DeliveryReport<byte[], byte[]>> onDelivery = report =>
+        {
+            if (report.Error.IsError)
+            {
+                Interlocked.Increment(ref failed);
+            }
+            else
+            {
+                Interlocked.Increment(ref delivered);
+            }
+        };
+
+        var meter = new Meter();
+        meter.Start();
+        for (var i = 0; i < count; i++)
+        {
+            var message = new Message<byte[], byte[]> { Key = Key, Value = Value };
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(topic, message, onDelivery);
+                    break;
+                }
+                catch (ProduceException<byte[], byte[]> full) when (full.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+        }
+
+        producer.Flush(TimeSpan.FromMinutes(2));
+        SpinWait.SpinUntil(() => Interlocked.Read(ref delivered) + Interlocked.Read(ref failed) == count, TimeSpan.FromMinutes(1));
+        var measurement = meter.Stop(count);
+        Check(count, Interlocked.Read(ref delivered), Interlocked.Read(ref failed), "raw producer");
+        return measurement;
+    }
+
+    public static async Task<Measurement> TrackingAsync(string bootstrapServers, string topic, int count)
+    {
+        long failed = 0;
+        var producer = new DeliveryTrackingProducer<byte[], byte[]>(
+            Config(bootstrapServers, count),
+            new DeliveryTrackingOptions<byte[], byte[]> { OnDeliveryFailed = _ => Interlocked.Increment(ref failed) });
+        await using (producer.ConfigureAwait(false))
+        {
+            var meter = new Meter();
+            meter.Start();
+            for (var i = 0; i < count; i++)
+            {
+                producer.Produce(topic, new Message<byte[], byte[]> { Key = Key, Value = Value });
+            }
+
+            await producer.FlushAsync(TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+            var measurement = meter.Stop(count);
+            Check(count, producer.Delivered, Interlocked.Read(ref failed), "DeliveryTrackingProducer");
+            return measurement;
+        }
+    }
+
+    private static ProducerConfig Config(string bootstrapServers, int count)
+    {
+        var config = KafkaPresets.CriticalProducer(bootstrapServers);
+        config.QueueBufferingMaxMessages = Math.Max(100_000, count + 1_000);
+        config.QueueBufferingMaxKbytes = 2_097_151;
+        return config;
+    }
+
+    private static void Check(int count, long delivered, long failed, string what)
+    {
+        if (delivered != count || failed != 0)
+        {
+            throw new InvalidOperationException($"{what}: {delivered} of {count} delivered, {failed} failed; the measurement is meaningless.");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+using KafkaAnalyzers.Reliability.Benchmarks;
+using KafkaAnalyzers.Reliability.Configuration;
+using KafkaAnalyzers.Reliability.Testing;
+
+// Runtime throughput: the library's producer and consume loop against raw Confluent.Kafka doing the same
+// work, on the in-process cluster, in one process run. Each measurement is repeated; the median is reported
+// and the ratios are library / raw (messages/s: above 1 is faster; bytes/message: above 1 allocates more).
+// Usage: dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks [messages] [repetitions]
+// librdkafka's mock keeps at most 5 MiB (or 100,000 message sets) per partition and deletes the oldest beyond
+// that, like retention: 12 partitions keep a few hundred thousand small messages whole.
+const int Partitions = 12;
+const int WarmUpMessages = 20_000;
+var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
+var repetitions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+
+Console.WriteLine($"Runtime throughput: {messages:N0} messages of 16 + 100 bytes per run, {repetitions} runs each (+1 warm-up of {WarmUpMessages:N0}), median.");
+Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average before: {LoadAverage()}");
+Console.WriteLine($"Producers: KafkaPresets.CriticalProducer (acks=all, idempotence, linger 5 ms) with a local queue that holds the whole run, {Partitions} partitions, 3 replicas, a fresh cluster per run.");
+Console.WriteLine("Consumers: KafkaPresets.AtLeastOnceConsumer, synchronous no-op handler, messages already in the topic, timed from the first message.");
+Console.WriteLine();
+
+var producer = new Dictionary<string, List<Measurement>> { ["raw Produce + handler"] = [], ["DeliveryTrackingProducer"] = [] };
+await ProduceAsync(WarmUpMessages, raw: true);
+await ProduceAsync(WarmUpMessages, raw: false);
+for (var run = 1; run <= repetitions; run++)
+{
+    // Alternate which goes first, so a drift in machine load does not favour one side.
+    foreach (var raw in run % 2 == 1 ? new[] { true, false } : [false, true])
+    {
+        var measurement = await ProduceAsync(messages, raw);
+        producer[raw ? "raw Produce + handler" : "DeliveryTrackingProducer"].Add(measurement);
+        Print($"produce run {run}", raw ? "raw Produce + handler" : "DeliveryTrackingProducer", measurement);
+    }
+}
+
+// The third variant is a diagnosis, not a configuration to recommend: with MaxInFlight above the message count the
+// consumer never pauses for backpressure, which isolates the cost of pausing (librdkafka drops its prefetched
+// messages on pause and fetches them again on resume) from the per-message cost of the loop.
+const string RawConsumer = "raw Consume + StoreOffset";
+const string Reliable = "ReliableConsumer";
+var reliableUnbounded = $"ReliableConsumer MaxInFlight {messages / 1000}k";
+var consumer = new Dictionary<string, List<Measurement>> { [RawConsumer] = [], [Reliable] = [], [reliableUnbounded] = [] };
+using (var cluster = InProcessKafkaCluster.Start(3))
+{
+    cluster.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
+    cluster.CreateTopic("consume-bench", Partitions, replicationFactor: 3);
+    Fill(cluster.BootstrapServers, "consume-bench", messages);
+    ConsumerRuns.Raw(cluster.BootstrapServers, "consume-bench", WarmUpMessages);
+    await ConsumerRuns.ReliableAsync(cluster.BootstrapServers, "consume-bench", WarmUpMessages);
+    for (var run = 1; run <= repetitions; run++)
+    {
+        var order = new[] { RawConsumer, Reliable, reliableUnbounded };
+        foreach (var name in run % 2 == 1 ? order : order.Reverse())
+        {
+            var measurement = name switch
+            {
+                RawConsumer => ConsumerRuns.Raw(cluster.BootstrapServers, "consume-bench", messages),
+                Reliable => await ConsumerRuns.ReliableAsync(cluster.BootstrapServers, "consume-bench", messages),
+                _ => await ConsumerRuns.ReliableAsync(cluster.BootstrapServers, "consume-bench", messages, maxInFlight: messages),
+            };
+            consumer[name].Add(measurement);
+            Print($"consume run {run}", name, measurement);
+        }
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine($"Medians over {repetitions} runs:");
+Summarize("producer", producer, "raw Produce + handler", "DeliveryTrackingProducer");
+Summarize("consumer", consumer, RawConsumer, Reliable);
+Summarize("consumer", consumer, RawConsumer, reliableUnbounded);
+Console.WriteLine($"Load average after: {LoadAverage()}");
+return;
+
+static async Task<Measurement> ProduceAsync(int count, bool raw)
+{
+    using var cluster = InProcessKafkaCluster.Start(3);
+    cluster.CreateTopic("produce-bench", Partitions, replicationFactor: 3);
+    return raw
+        ? ProducerRuns.Raw(cluster.BootstrapServers, "produce-bench", count)
+        : await ProducerRuns.TrackingAsync(cluster.BootstrapServers, "produce-bench", count);
+}
+
+static void Fill(string bootstrapServers, string topic, int count)
+{
+    using var producer = new ProducerBuilder<byte[], byte[]>(KafkaPresets.CriticalProducer(bootstrapServers)).Build();
+    var value = new byte[100];
+    for (var i = 0; i < count; i++)
+    {
+        var key = System.Text.Encoding.UTF8.GetBytes($"customer-{i % 1000:D7}");
+        while (true)
+        {
+            try
+            {
+                producer.Produce(topic, new Message<byte[], byte[]> { Key = key, Value = value });
+                break;
+            }
+            catch (ProduceException<byte[], byte[]> full) when (full.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                Thread.Sleep(1);
+            }
+        }
+    }
+
+    if (producer.Flush(TimeSpan.FromMinutes(2)) > 0)
+    {
+        throw new InvalidOperationException($"Could not fill '{topic}' with {count} messages.");
+    }
+
+    using var reader = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "fill-check" }).Build();
+    var readable = Enumerable.Range(0, Partitions)
+        .Select(partition => reader.QueryWatermarkOffsets(new TopicPartition(topic, partition), TimeSpan.FromSeconds(30)))
+        .Sum(watermarks => watermarks.High.Value - watermarks.Low.Value);
+    if (readable != count)
+    {
+        throw new InvalidOperationException($"'{topic}' holds {readable} readable messages, not {count}: the mock cluster dropped the oldest (more than 5 MiB per partition).");
+    }
+}
+
+static void Print(string run, string name, Measurement measurement) =>
+    Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"  {run,-14} {name,-32} {measurement.MessagesPerSecond,12:N0} msg/s  {measurement.BytesPerMessage,8:N0} B/msg  ({measurement.Elapsed.TotalSeconds:F2} s)"));
+
+static void Summarize(string what, Dictionary<string, List<Measurement>> results, string rawName, string libraryName)
+{
+    var raw = results[rawName];
+    var library = results[libraryName];
+    var rawRate = Measurement.Median(raw.Select(m => m.MessagesPerSecond));
+    var libraryRate = Measurement.Median(library.Select(m => m.MessagesPerSecond));
+    var rawBytes = Measurement.Median(raw.Select(m => m.BytesPerMessage));
+    var libraryBytes = Measurement.Median(library.Select(m => m.BytesPerMessage));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {rawName,-32} {rawRate,12:N0} msg/s  {rawBytes,8:N0} B/msg"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {libraryName,-32} {libraryRate,12:N0} msg/s  {libraryBytes,8:N0} B/msg"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: ratio {libraryName} / raw: throughput {libraryRate / rawRate:F2}, allocated bytes per message {libraryBytes / rawBytes:F2}"));
+}
+
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unavailable (no /proc/loadavg)";
