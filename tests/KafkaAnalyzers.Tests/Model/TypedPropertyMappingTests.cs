@@ -44,7 +44,7 @@ public class TypedPropertyMappingTests
     public static TheoryData<string, string> EnumMembers()
     {
         var data = new TheoryData<string, string>();
-        foreach (var property in typeof(ProducerConfig).GetProperties().Concat(typeof(ConsumerConfig).GetProperties()))
+        foreach (var property in typeof(ProducerConfig).GetProperties().Concat(typeof(ConsumerConfig).GetProperties()).DistinctBy(p => p.Name))
         {
             var enumType = Nullable.GetUnderlyingType(property.PropertyType);
             if (property.CanWrite && enumType is { IsEnum: true })

@@ -27,6 +27,11 @@ internal static class TestReferences
                      typeof(Microsoft.Extensions.Options.IOptions<>),
                      typeof(Microsoft.Extensions.Logging.ILogger),
                      typeof(Microsoft.Extensions.Hosting.BackgroundService),
+                     typeof(Microsoft.Extensions.Hosting.Host),
+                     typeof(Microsoft.Extensions.Hosting.HostApplicationBuilder),
+                     typeof(Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions),
+                     typeof(Microsoft.Extensions.DependencyInjection.ServiceCollectionHostedServiceExtensions),
+                     typeof(Microsoft.Extensions.Logging.LoggerExtensions),
                  })
         {
             builder.Add(MetadataReference.CreateFromFile(type.Assembly.Location));

@@ -1,0 +1,27 @@
+using AntiPatterns.Inventory;
+using AntiPatterns.Orders;
+using AntiPatterns.Payments;
+using AntiPatterns.Safe;
+using AntiPatterns.Security;
+using AntiPatterns.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+// A typical Kafka service host. Run `dotnet build` to see KafkaAnalyzers' findings; this program is
+// only built, never run against a cluster.
+var builder = Host.CreateApplicationBuilder(args);
+
+builder.Services.AddSingleton<OrderEventsPublisher>();
+builder.Services.AddSingleton<PaymentProducerFactory>();
+builder.Services.AddSingleton<TelemetryPublisher>();
+builder.Services.AddSingleton<KafkaClientSettings>();
+builder.Services.AddHostedService<InventoryProjectionService>();
+
+builder.Services.AddSingleton<SafeOrderPublisher>();
+builder.Services.AddSingleton<SafeClientSettings>();
+builder.Services.AddHostedService<SafeInventoryProjectionService>();
+
+if (args.Contains("--run"))
+{
+    await builder.Build().RunAsync();
+}

@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+using KafkaAnalyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace KafkaAnalyzers.Tests.Samples;
+
+/// <summary>
+/// The README's first command is `dotnet build samples/AntiPatterns`: it must show every rule at least
+/// once, and nothing on the safe variants (Safe/) or on the declared lossy telemetry producer.
+/// </summary>
+public class AntiPatternsSampleTests
+{
+    private static readonly string SampleDirectory = Path.Combine(TestEnvironment.RepositoryRoot, "samples", "AntiPatterns");
+
+    [Fact]
+    public async Task Every_rule_is_shown_by_the_sample()
+    {
+        var diagnostics = await AnalyzeSampleAsync();
+
+        var shown = diagnostics.Select(d => d.Id).ToHashSet();
+        var missing = Analyzers().SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).Distinct().Where(id => !shown.Contains(id)).ToList();
+        Assert.True(missing.Count == 0, "samples/AntiPatterns shows none of: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public async Task Safe_variants_and_declared_lossy_topics_stay_silent()
+    {
+        var diagnostics = await AnalyzeSampleAsync();
+
+        var onSafeCode = diagnostics
+            .Where(d => d.Location.SourceTree?.FilePath is { } path
+                        && (path.Contains($"{Path.DirectorySeparatorChar}Safe{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                            || path.Contains($"{Path.DirectorySeparatorChar}Telemetry{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+            .Select(d => d.ToString())
+            .ToList();
+        Assert.True(onSafeCode.Count == 0, string.Join(Environment.NewLine, onSafeCode));
+    }
+
+    [Fact]
+    public async Task Sample_compiles_without_errors_and_the_analyzers_do_not_throw()
+    {
+        var (compilation, _) = Compile();
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+
+        var diagnostics = await AnalyzeSampleAsync();
+        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+    }
+
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzeSampleAsync()
+    {
+        var (compilation, options) = Compile();
+        return await compilation.WithAnalyzers(Analyzers(), new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, options))
+            .GetAnalyzerDiagnosticsAsync();
+    }
+
+    private static (CSharpCompilation Compilation, AnalyzerConfigOptionsProvider Options) Compile()
+    {
+        var trees = Directory.EnumerateFiles(SampleDirectory, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                           && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), new CSharpParseOptions(LanguageVersion.Latest), path))
+            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, new CSharpParseOptions(LanguageVersion.Latest), Path.Combine(SampleDirectory, "obj", "GlobalUsings.g.cs")))
+            .ToList();
+        var compilation = CSharpCompilation.Create(
+            "AntiPatterns",
+            trees,
+            TestReferences.All,
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+        return (compilation, EditorConfigOptions.FromFile(Path.Combine(SampleDirectory, ".editorconfig")));
+    }
+
+    private static ImmutableArray<DiagnosticAnalyzer> Analyzers()
+        => typeof(Descriptors).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToImmutableArray();
+
+    private const string ImplicitUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Net.Http;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        """;
+}
