@@ -45,6 +45,19 @@ internal static class AnalysisRunner
     public static CSharpCompilation Compile(IEnumerable<SyntaxTree> trees, bool referenceKafka = true)
         => (referenceKafka ? WithKafka : WithoutKafka).AddSyntaxTrees(trees);
 
+    /// <summary>The global usings of an SDK project with ImplicitUsings on (the samples rely on them).</summary>
+    public static readonly SyntaxTree ImplicitUsings = Parse(
+        """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Net.Http;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        """,
+        "/obj/GlobalUsings.g.cs");
+
     public static CSharpCompilation Compile(params string[] sources)
         => Compile(sources.Select((source, i) => Parse(source, $"/0/Test{i}.cs")));
 

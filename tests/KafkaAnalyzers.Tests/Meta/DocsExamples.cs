@@ -39,10 +39,14 @@ internal static class DocsExamples
         => $"{(diagnostic.Severity == DiagnosticSeverity.Info ? "info" : diagnostic.Severity.ToString().ToLowerInvariant())} {diagnostic.Id}: {diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}";
 
     private static (Dictionary<string, string> Options, Dictionary<string, ReportDiagnostic> Severities) Settings(CodeBlock? ini)
+        => ParseEditorConfig(ini?.Text ?? string.Empty);
+
+    /// <summary>The <c>key = value</c> lines of an .editorconfig: analyzer options, and rule severities as the compiler reads them.</summary>
+    public static (Dictionary<string, string> Options, Dictionary<string, ReportDiagnostic> Severities) ParseEditorConfig(string text)
     {
         var options = new Dictionary<string, string>();
         var severities = new Dictionary<string, ReportDiagnostic>();
-        foreach (var raw in ini?.Text.Split('\n') ?? Array.Empty<string>())
+        foreach (var raw in text.Split('\n'))
         {
             var line = raw.Trim();
             if (line.Length == 0 || line.StartsWith('#') || line.StartsWith(';') || line.StartsWith('[') || !line.Contains('='))

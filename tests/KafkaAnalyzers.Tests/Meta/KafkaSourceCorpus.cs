@@ -25,7 +25,22 @@ internal static class KafkaSourceCorpus
     /// <summary>The realistic service files written for the meta-tests.</summary>
     public static IEnumerable<KafkaSource> Realistic => All.Where(s => s.Origin.StartsWith("tests/KafkaAnalyzers.Tests/Meta/Corpus/", StringComparison.Ordinal));
 
-    public static IEnumerable<KafkaSource> Samples => All.Where(s => s.Origin.StartsWith("samples/", StringComparison.Ordinal));
+    /// <summary>Each sample project (a folder of samples/ with a .csproj): its files and its .editorconfig.</summary>
+    public static IEnumerable<(string Name, IReadOnlyList<KafkaSource> Files, string EditorConfig)> SampleProjects()
+    {
+        var samples = RepositoryFiles.PathOf("samples");
+        if (!Directory.Exists(samples))
+        {
+            yield break;
+        }
+
+        foreach (var project in Directory.GetDirectories(samples).Where(d => Directory.GetFiles(d, "*.csproj").Length > 0).Order(StringComparer.Ordinal))
+        {
+            var files = RepositoryFiles.CSharpFilesUnder(Relative(project)).Select(f => new KafkaSource(Relative(f), File.ReadAllText(f))).ToList();
+            var editorConfig = Path.Combine(project, ".editorconfig");
+            yield return (Relative(project), files, File.Exists(editorConfig) ? File.ReadAllText(editorConfig) : string.Empty);
+        }
+    }
 
     private static ImmutableArray<KafkaSource> Load()
     {

@@ -9,6 +9,8 @@ namespace KafkaAnalyzers.Tests.Meta;
 /// </summary>
 public class ReadmeTests
 {
+    private const string PackageReadme = "src/KafkaAnalyzers.Package/PACKAGE_README.md";
+
     private static readonly Regex IdCell = new(@"^\[(?<id>KAFKA\d{3})\]\((?<link>[^)]+)\)$");
 
     public static TheoryData<string> Ids() => KafkaAssemblies.DescriptorIds();
@@ -76,10 +78,45 @@ public class ReadmeTests
     /// <summary>nuget.org does not resolve relative links: the package readme links each rule by its help link.</summary>
     [Theory]
     [MemberData(nameof(Ids))]
-    public void Package_readme_links_the_rule_page(string id)
+    public void Package_readme_row_matches_the_descriptor(string id)
     {
-        var readme = RepositoryFiles.Read("src/KafkaAnalyzers.Package/PACKAGE_README.md");
-        Assert.Contains($"]({KafkaAssemblies.Descriptor(id).HelpLinkUri})", readme, StringComparison.Ordinal);
+        var descriptor = KafkaAssemblies.Descriptor(id);
+        var table = MarkdownTable.All(RepositoryFiles.Lines(PackageReadme))
+            .SingleOrDefault(t => t.Headers.SequenceEqual(new[] { "ID", "Title", "Severity", "Fix" }));
+        Assert.True(table is not null, "PACKAGE_README.md has no rule table with columns ID | Title | Severity | Fix");
+        var row = table!.Rows.SingleOrDefault(r => r["ID"] == $"[{id}]({descriptor.HelpLinkUri})");
+        Assert.True(row is not null, $"PACKAGE_README.md has no row [{id}]({descriptor.HelpLinkUri})");
+        Assert.Equal(descriptor.Title.ToString(), row!["Title"]);
+        Assert.Equal(descriptor.DefaultSeverity.ToString(), row["Severity"]);
+        Assert.Equal(KafkaAssemblies.FixableIds.Contains(id) ? "Yes" : "No", row["Fix"]);
+    }
+
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData(PackageReadme)]
+    public void Readme_editorconfig_examples_use_real_keys(string readme)
+    {
+        var problems = MarkdownCodeBlocks(RepositoryFiles.Lines(readme), "ini").SelectMany(EditorConfigKeys.Problems).ToList();
+        Assert.NotEmpty(MarkdownCodeBlocks(RepositoryFiles.Lines(readme), "ini"));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private static IEnumerable<string> MarkdownCodeBlocks(IReadOnlyList<string> lines, string language)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i] == "```" + language)
+            {
+                var end = i + 1;
+                while (end < lines.Count && lines[end] != "```")
+                {
+                    end++;
+                }
+
+                yield return string.Join("\n", lines.Skip(i + 1).Take(end - i - 1));
+                i = end;
+            }
+        }
     }
 
     /// <summary>The lines of the first shell block under "## Quick start", comments left out.</summary>
