@@ -88,6 +88,8 @@ internal sealed class DocsPage
         return File.Exists(path) ? new DocsPage(path, File.ReadAllText(path)) : null;
     }
 
+    public static DocsPage Parse(string path, string text) => new(path, text);
+
     public static DocsPage Load(string id)
         => TryLoad(id) ?? throw new Xunit.Sdk.XunitException($"docs/rules/{id}.md is missing");
 
