@@ -61,7 +61,10 @@ public class DocsExampleTests
         }
 
         var checkable = quoted.Where(line => KafkaAssemblies.ReportedIds.Any(reported => line.Contains($" {reported}: ", StringComparison.Ordinal))).ToHashSet();
-        Assert.Equal(checkable.Order(), printed.Order());
+        var stale = checkable.Except(printed).Select(line => "quoted but not reported: " + line);
+        var missing = printed.Except(checkable).Select(line => "reported but not quoted: " + line);
+        var differences = stale.Concat(missing).ToList();
+        Assert.True(differences.Count == 0, $"{id}: the Flagged example output differs from the analyzers:\n{string.Join("\n", differences)}");
     }
 
     [Theory]
