@@ -14,10 +14,11 @@ public class AnalyzerRobustnessTests
     private const int Stride = 40;
 
     /// <summary>
-    /// Truncation points per source embedded in a test: there are hundreds of those, so each is cut at a
-    /// few points spread over it (the rule pages, samples and Meta/Corpus files are cut every 40 characters).
+    /// Truncation points shared by the sources embedded in the analyzer tests: there are hundreds of
+    /// those and more with every rule, so each gets an even share of this budget, spread over the
+    /// source (the rule pages, samples and Meta/Corpus files are cut every 40 characters).
     /// </summary>
-    private const int PointsPerTestSource = 4;
+    private const int TestSourceBudget = 500;
 
     /// <summary>Half-typed sources analysed in one compilation.</summary>
     private const int BatchSize = 25;
@@ -95,11 +96,16 @@ public class AnalyzerRobustnessTests
     public async Task Runs_on_half_typed_code()
     {
         var prefixes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var embedded = KafkaSourceCorpus.All.Where(IsEmbeddedInATest).ToList();
+        var pointsPerTestSource = Math.Max(1, TestSourceBudget / Math.Max(1, embedded.Count));
+        var index = 0;
         foreach (var source in KafkaSourceCorpus.All)
         {
-            var embedded = source.Origin.StartsWith("tests/", StringComparison.Ordinal) && !source.Origin.Contains("/Corpus/", StringComparison.Ordinal);
-            var stride = embedded ? Math.Max(Stride, source.Text.Length / (PointsPerTestSource + 1)) : Stride;
-            for (var length = stride; length < source.Text.Length; length += stride)
+            var stride = IsEmbeddedInATest(source) ? Math.Max(Stride, source.Text.Length / (pointsPerTestSource + 1)) : Stride;
+
+            // Sources cut at a few points start at different offsets, so together they cover every region.
+            var first = Math.Max(1, (int)(stride * ((index++ * 0.618) % 1)));
+            for (var length = first; length < source.Text.Length; length += stride)
             {
                 // Identical prefixes (the same usings and headers) are analysed once.
                 prefixes.TryAdd(source.Text.Substring(0, length), $"{source} cut at {length}");
@@ -141,6 +147,9 @@ public class AnalyzerRobustnessTests
 
         Assert.True(failures.IsEmpty, string.Join("\n\n", failures.Take(5)) + $"\n({failures.Count} failures)");
     }
+
+    private static bool IsEmbeddedInATest(KafkaSource source)
+        => source.Origin.StartsWith("tests/", StringComparison.Ordinal) && !source.Origin.Contains("/Corpus/", StringComparison.Ordinal);
 
     private static Task<AnalysisRun> RunOneAsync(string analyzerType, Compilation compilation)
     {
