@@ -38,7 +38,7 @@ public abstract class ConfigurationCodeFixProvider : CodeFixProvider
             var action = diagnostic.Properties[FixProperties.Action]!;
             context.RegisterCodeFix(
                 CodeAction.Create(
-                    Title(diagnostic.Id, action),
+                    Title(diagnostic, action),
                     cancellationToken => ConfigurationEdits.ApplyAsync(context.Document, new[] { diagnostic }, cancellationToken),
                     EquivalenceKey(diagnostic.Id, action)),
                 diagnostic);
@@ -49,4 +49,7 @@ public abstract class ConfigurationCodeFixProvider : CodeFixProvider
     public static string EquivalenceKey(string id, string action) => id + "." + action;
 
     protected abstract string Title(string diagnosticId, string action);
+
+    /// <summary>The title of one fix; override when it names a value the diagnostic carries.</summary>
+    protected virtual string Title(Diagnostic diagnostic, string action) => Title(diagnostic.Id, action);
 }

@@ -14,7 +14,8 @@ namespace KafkaAnalyzers.CodeFixes;
 
 /// <summary>
 /// Applies the configuration edits the analyzers describe through <see cref="FixProperties"/>:
-/// replace a written value, remove a write, or add a setting to a configuration's creation. The same
+/// replace a written value, replace a string key, remove a write, or add a setting to a
+/// configuration's creation. The same
 /// path serves one fix and Fix All, so both give the same result.
 /// </summary>
 internal static class ConfigurationEdits
@@ -27,6 +28,7 @@ internal static class ConfigurationEdits
             FixProperties.ActionReplaceValue => ValueOf(node) is not null,
             FixProperties.ActionRemoveWrite => RemovableNode(node) is not null,
             FixProperties.ActionAddSetting => CreationOf(node) is not null,
+            FixProperties.ActionReplaceKey => KeyLiteralOf(node) is not null && diagnostic.Properties.TryGetValue(FixProperties.Key, out var key) && !string.IsNullOrEmpty(key),
             _ => false,
         };
     }
@@ -61,6 +63,9 @@ internal static class ConfigurationEdits
                     break;
                 case FixProperties.ActionAddSetting:
                     AddSetting(editor, model, CreationOf(node)!, properties, cancellationToken);
+                    break;
+                case FixProperties.ActionReplaceKey:
+                    ReplaceKey(editor, KeyLiteralOf(node)!, properties[FixProperties.Key]!, replaced);
                     break;
             }
 
@@ -105,6 +110,26 @@ internal static class ConfigurationEdits
             ArgumentSyntax argument => ValueOf(argument.Expression),
             _ => null,
         };
+
+    // ---- replace a key --------------------------------------------------------------------------
+
+    /// <summary>The string literal a key diagnostic points at (the key of Set, an entry or a pair).</summary>
+    private static LiteralExpressionSyntax? KeyLiteralOf(SyntaxNode node)
+        => (node is ArgumentSyntax argument ? argument.Expression : node) is LiteralExpressionSyntax literal
+           && literal.IsKind(SyntaxKind.StringLiteralExpression)
+            ? literal
+            : null;
+
+    private static void ReplaceKey(DocumentEditor editor, LiteralExpressionSyntax key, string newKey, HashSet<SyntaxNode> replaced)
+    {
+        if (!replaced.Add(key))
+        {
+            return;
+        }
+
+        var replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(newKey));
+        editor.ReplaceNode(key, (current, _) => replacement.WithTriviaFrom(current));
+    }
 
     // ---- remove a write -------------------------------------------------------------------------
 

@@ -7,7 +7,11 @@ namespace KafkaAnalyzers.Reliability.DeadLetters;
 /// letter is durably stored (for Kafka: acknowledged with acks=all), because callers move the consumer
 /// offset past the original message as soon as the returned task completes.
 /// </summary>
-/// <remarks>This interface is a stable contract: KafkaAnalyzers code fixes (KAFKA103) generate calls to it.</remarks>
+/// <remarks>
+/// This interface is a stable contract: KafkaAnalyzers code fixes (KAFKA103) generate calls to it.
+/// <see cref="KafkaDeadLetterPublisher"/> is the Kafka implementation (topic <c>&lt;topic&gt;.dlq</c>,
+/// original key/value/headers kept, <see cref="DeadLetterHeaders"/> added, acknowledged with acks=all).
+/// </remarks>
 public interface IDeadLetterSink
 {
     /// <summary>Stores <paramref name="result"/> with the failure that stopped its processing.</summary>

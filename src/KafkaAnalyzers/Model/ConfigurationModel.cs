@@ -435,10 +435,14 @@ internal sealed class ConfigurationModel
         }
     }
 
+    /// <summary><c>config.Set(key, value)</c> on a client configuration (Set is declared on Config, so the receiver decides).</summary>
     private bool IsConfigSet(IInvocationOperation invocation)
         => invocation.Arguments.Length == 2
            && invocation.TargetMethod.Name == "Set"
-           && _symbols.IsKafkaConfigType(invocation.TargetMethod.ContainingType);
+           && _symbols.IsKafkaConfigType(invocation.TargetMethod.ContainingType)
+           && (invocation.Instance?.Type is not { } receiver
+               || _symbols.IsKafkaConfigType(receiver)
+               || (receiver is ITypeParameterSymbol parameter && parameter.ConstraintTypes.Any(_symbols.IsKafkaConfigType)));
 
     // ---- Events: what happens to a tracked configuration after it is created --------------------
 

@@ -18,13 +18,16 @@ internal static class FixProperties
     /// <summary>Add a setting to the configuration created at the diagnostic location.</summary>
     public const string ActionAddSetting = "AddSetting";
 
+    /// <summary>Replace the string-key literal at the diagnostic location with <see cref="Key"/>.</summary>
+    public const string ActionReplaceKey = "ReplaceKey";
+
     /// <summary>The typed property to write (e.g. <c>Acks</c>).</summary>
     public const string Property = "KafkaProperty";
 
     /// <summary>The C# expression for a typed property (e.g. <c>Confluent.Kafka.Acks.All</c>).</summary>
     public const string TypedValue = "KafkaTypedValue";
 
-    /// <summary>The string-key form: key and value (e.g. <c>enable.idempotence</c> / <c>true</c>).</summary>
+    /// <summary>The string-key form: key and value (e.g. <c>enable.idempotence</c> / <c>true</c>); for <see cref="ActionReplaceKey"/> the new key.</summary>
     public const string Key = "KafkaKey";
 
     public const string StringValue = "KafkaStringValue";

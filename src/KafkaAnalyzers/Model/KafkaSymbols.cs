@@ -107,12 +107,23 @@ internal sealed class KafkaSymbols
         return config is null ? null : new KafkaSymbols(compilation, config);
     }
 
-    /// <summary>True for Confluent's Config and every class derived from it.</summary>
+    /// <summary>
+    /// True for a configuration of a Kafka client: Confluent's Config, ClientConfig and every class
+    /// derived from ClientConfig. Other subclasses of Config are not client configurations:
+    /// Confluent.SchemaRegistry's SerdeConfig (and AvroSerializerConfig etc. derived from it) holds
+    /// serializer settings that never reach librdkafka.
+    /// </summary>
     public bool IsKafkaConfigType(ITypeSymbol? type)
     {
+        var root = ClientConfig ?? Config;
+        if (SymbolEqualityComparer.Default.Equals(type, Config))
+        {
+            return true;
+        }
+
         for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
         {
-            if (SymbolEqualityComparer.Default.Equals(current, Config))
+            if (SymbolEqualityComparer.Default.Equals(current, root))
             {
                 return true;
             }

@@ -34,7 +34,9 @@ internal static partial class LibrdkafkaProperties
 {
     /// <summary>
     /// Properties defined with _RK_HIDDEN in librdkafka's src/rdkafka_conf.c: settable but absent from
-    /// CONFIGURATION.md, so a user setting them must not get KAFKA301.
+    /// CONFIGURATION.md, so a user setting them must not get KAFKA301. Checked against the 2.16.0
+    /// binary: these are the only names outside CONFIGURATION.md that rd_kafka_conf_set accepts
+    /// (besides sasl.jaas.config and ssl.truststore.location, which it knows only to reject).
     /// </summary>
     private static readonly string[] Hidden =
     {
@@ -45,7 +47,16 @@ internal static partial class LibrdkafkaProperties
         "enable_sasl_queue",
         "test.mock.num.brokers",
         "test.mock.broker.rtt",
+
+        // A unit-test hook of librdkafka's own tests; Build() accepts it.
+        "ut_handle_ProduceResponse",
     };
+
+    /// <summary>
+    /// librdkafka offers a key it does not know globally to the default topic configuration, which
+    /// first strips this prefix: <c>topic.acks</c> sets <c>acks</c>.
+    /// </summary>
+    private const string TopicPrefix = "topic.";
 
     /// <summary>Keys Confluent.Kafka consumes itself (ConfigPropertyNames) and the typed properties that write them.</summary>
     private static readonly (string Key, string Property)[] Dotnet =
@@ -58,17 +69,20 @@ internal static partial class LibrdkafkaProperties
     };
 
     private static readonly Dictionary<string, LibrdkafkaProperty> ByKey = BuildByKey();
+    private static readonly Dictionary<string, LibrdkafkaProperty> ByTopicKey = CreateDocumented()
+        .Where(p => p.Section == LibrdkafkaSection.Topic)
+        .ToDictionary(p => p.Key, StringComparer.Ordinal);
     private static readonly Dictionary<string, string> KeyByPropertyName = BuildPropertyNames();
     private static readonly HashSet<string> Extra = new(Hidden.Concat(Dotnet.Select(d => d.Key)), StringComparer.Ordinal);
 
     public static IEnumerable<string> AllKeys => ByKey.Keys.Concat(Extra);
 
-    public static bool IsKnown(string key) => ByKey.ContainsKey(key) || Extra.Contains(key);
+    public static bool IsKnown(string key) => Find(key) is not null || Extra.Contains(key);
 
-    /// <summary>The key librdkafka stores a value under (aliases resolved); null when the key is unknown.</summary>
+    /// <summary>The key librdkafka stores a value under (aliases and the <c>topic.</c> prefix resolved); null when the key is unknown.</summary>
     public static string? Canonical(string key)
     {
-        if (ByKey.TryGetValue(key, out var property))
+        if (Find(key) is { } property)
         {
             return property.AliasOf ?? property.Key;
         }
@@ -77,14 +91,31 @@ internal static partial class LibrdkafkaProperties
     }
 
     /// <summary>The documented default of a key (or of the key it aliases), as CONFIGURATION.md prints it.</summary>
-    public static string? Default(string key)
-        => ByKey.TryGetValue(key, out var property) ? property.Default : null;
+    public static string? Default(string key) => Find(key)?.Default;
+
+    private static LibrdkafkaProperty? Find(string key)
+    {
+        if (ByKey.TryGetValue(key, out var property))
+        {
+            return property;
+        }
+
+        return key.StartsWith(TopicPrefix, StringComparison.Ordinal)
+               && ByTopicKey.TryGetValue(key.Substring(TopicPrefix.Length), out var topicProperty)
+            ? topicProperty
+            : null;
+    }
 
     /// <summary>The key a typed Confluent config property writes, e.g. Acks → acks, EnableIdempotence → enable.idempotence.</summary>
     public static string? KeyForProperty(string propertyName)
         => KeyByPropertyName.TryGetValue(propertyName, out var key) ? key : null;
 
-    /// <summary>The known key closest to an unknown one, when a single one is within a small edit distance.</summary>
+    /// <summary>
+    /// The known key an unknown one most likely meant: the same key in another case, the key a typed
+    /// property name stands for (<c>BootstrapServers</c> → <c>bootstrap.servers</c>), or the single
+    /// known key within a small edit distance (one edit, two from 16 characters on; swapping two
+    /// adjacent characters counts as one). Null when there is none or the nearest is not unique.
+    /// </summary>
     public static string? SuggestFor(string unknownKey)
     {
         foreach (var key in AllKeys)
@@ -95,11 +126,30 @@ internal static partial class LibrdkafkaProperties
             }
         }
 
+        if (KeyForProperty(unknownKey) is { } propertyKey)
+        {
+            return propertyKey;
+        }
+
+        if (Nearest(unknownKey, AllKeys) is { } nearest)
+        {
+            return nearest;
+        }
+
+        // topic.<key> is known when <key> is a topic-level key: look for the topic key it meant.
+        return unknownKey.StartsWith(TopicPrefix, StringComparison.Ordinal)
+               && Nearest(unknownKey.Substring(TopicPrefix.Length), ByTopicKey.Keys) is { } topicKey
+            ? TopicPrefix + topicKey
+            : null;
+    }
+
+    private static string? Nearest(string unknownKey, IEnumerable<string> candidates)
+    {
         var limit = unknownKey.Length >= 16 ? 2 : 1;
         string? best = null;
         var bestDistance = int.MaxValue;
         var tie = false;
-        foreach (var key in AllKeys)
+        foreach (var key in candidates)
         {
             if (Math.Abs(key.Length - unknownKey.Length) > limit)
             {
@@ -122,9 +172,14 @@ internal static partial class LibrdkafkaProperties
         return best is not null && bestDistance <= limit && !tie ? best : null;
     }
 
-    /// <summary>Levenshtein distance, giving up (returning limit + 1) once it must exceed <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// Edit distance where inserting, deleting or replacing a character, or swapping two adjacent
+    /// ones, costs 1 (optimal string alignment); gives up (returning limit + 1) once it must exceed
+    /// <paramref name="limit"/>.
+    /// </summary>
     private static int EditDistance(string a, string b, int limit)
     {
+        var beforePrevious = new int[b.Length + 1];
         var previous = new int[b.Length + 1];
         var current = new int[b.Length + 1];
         for (var j = 0; j <= b.Length; j++)
@@ -140,6 +195,11 @@ internal static partial class LibrdkafkaProperties
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
                 current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    current[j] = Math.Min(current[j], beforePrevious[j - 2] + 1);
+                }
+
                 rowMin = Math.Min(rowMin, current[j]);
             }
 
@@ -148,7 +208,7 @@ internal static partial class LibrdkafkaProperties
                 return limit + 1;
             }
 
-            (previous, current) = (current, previous);
+            (beforePrevious, previous, current) = (previous, current, beforePrevious);
         }
 
         return previous[b.Length];

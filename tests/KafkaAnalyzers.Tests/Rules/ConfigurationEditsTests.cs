@@ -1,4 +1,5 @@
 using VerifyCS = KafkaAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<KafkaAnalyzers.Producers.ProducerConfigurationAnalyzer, KafkaAnalyzers.CodeFixes.Producers.ProducerConfigurationCodeFixProvider>;
+using VerifyKeys = KafkaAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<KafkaAnalyzers.Configuration.ConfigurationKeyAnalyzer, KafkaAnalyzers.CodeFixes.Configuration.ConfigurationKeyCodeFixProvider>;
 
 namespace KafkaAnalyzers.Tests.Rules;
 
@@ -87,6 +88,44 @@ public class ConfigurationEditsTests
                         EnableIdempotence = true
                     };
                     using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Replaces_a_key_literal_leaving_the_value_and_comments_alone()
+        => VerifyKeys.VerifyCodeFixAsync("""
+            using System.Collections.Generic;
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var d = new Dictionary<string, string>
+                    {
+                        { "bootstrap.servers", "b:9092" },
+                        // durability
+                        { {|#0:@"enable.idempotance"|} /* typo */, "enable.idempotance" }, // value untouched
+                    };
+                    using var producer = new ProducerBuilder<string, string>(d).Build();
+                }
+            }
+            """,
+            VerifyKeys.Diagnostic(Descriptors.KAFKA301_UnknownConfigurationKey).WithLocation(0).WithArguments("enable.idempotance", " (did you mean 'enable.idempotence'?)"),
+            """
+            using System.Collections.Generic;
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var d = new Dictionary<string, string>
+                    {
+                        { "bootstrap.servers", "b:9092" },
+                        // durability
+                        { "enable.idempotence" /* typo */, "enable.idempotance" }, // value untouched
+                    };
+                    using var producer = new ProducerBuilder<string, string>(d).Build();
                 }
             }
             """);

@@ -1,1 +1,0 @@
-namespace KafkaAnalyzers.Reliability.Testing;

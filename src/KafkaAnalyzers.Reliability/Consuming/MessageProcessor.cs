@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using KafkaAnalyzers.Reliability.DeadLetters;
+using Microsoft.Extensions.Logging;
+using Polly;
+
+namespace KafkaAnalyzers.Reliability.Consuming;
+
+/// <summary>
+/// Takes one consumed message to an outcome: handled, dead-lettered (its offset may then be stored),
+/// abandoned (revoked or stopping: its offset is never stored, it is delivered again), or, when the
+/// dead-letter sink fails for good, left incomplete while the consumer stops.
+/// </summary>
+internal sealed class MessageProcessor<TKey, TValue>
+{
+    private readonly Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> handler;
+    private readonly IDeserializer<TKey> keyDeserializer;
+    private readonly IDeserializer<TValue> valueDeserializer;
+    private readonly IDeadLetterSink deadLetterSink;
+    private readonly HandlerResilience resilience;
+    private readonly ConsumerMetrics metrics;
+    private readonly ILogger logger;
+    private readonly string groupId;
+    private readonly Action<Exception, string> stopConsumer;
+
+    public MessageProcessor(
+        Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> handler,
+        IDeserializer<TKey> keyDeserializer,
+        IDeserializer<TValue> valueDeserializer,
+        IDeadLetterSink deadLetterSink,
+        HandlerResilience resilience,
+        ConsumerMetrics metrics,
+        ILogger logger,
+        string groupId,
+        Action<Exception, string> stopConsumer)
+    {
+        this.handler = handler;
+        this.keyDeserializer = keyDeserializer;
+        this.valueDeserializer = valueDeserializer;
+        this.deadLetterSink = deadLetterSink;
+        this.resilience = resilience;
+        this.metrics = metrics;
+        this.logger = logger;
+        this.groupId = groupId;
+        this.stopConsumer = stopConsumer;
+    }
+
+    public async Task ProcessAsync(WorkItem item)
+    {
+        var message = item.Message;
+        var cancellation = item.Owner.Revoked;
+        if (cancellation.IsCancellationRequested)
+        {
+            metrics.MessageAbandoned(message.Topic);
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        using var activity = ConsumerTracing.StartProcess(message, groupId);
+
+        ConsumeResult<TKey, TValue> typed;
+        try
+        {
+            typed = Deserialize(message);
+        }
+        catch (MessageDeserializationException undeserializable)
+        {
+            ConsumerTracing.RecordFailure(activity, undeserializable, "dead_lettered");
+            await DeadLetterAsync(item, undeserializable, FailureCategory.Permanent, attempts: 1, started).ConfigureAwait(false);
+            return;
+        }
+
+        var attempt = new Attempt(handler, typed);
+        var context = ResilienceContextPool.Shared.Get(cancellation);
+        context.Properties.Set(HandlerResilience.MessageKey, message);
+        try
+        {
+            await resilience.Handler.ExecuteAsync(
+                static async (ctx, state) =>
+                {
+                    state.Count++;
+                    await state.Handler(state.Message, ctx.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                attempt).ConfigureAwait(false);
+        }
+        catch (Exception) when (cancellation.IsCancellationRequested)
+        {
+            // Revoked or stopping: the outcome is unknown, so the offset stays where it is and the message comes again.
+            ConsumerTracing.RecordFailure(activity, new OperationCanceledException(cancellation), "abandoned");
+            metrics.MessageAbandoned(message.Topic);
+            return;
+        }
+        catch (Exception failure)
+        {
+            var category = resilience.Classify(failure);
+            ConsumerTracing.RecordFailure(activity, failure, "dead_lettered");
+            await DeadLetterAsync(item, failure, category, Math.Max(attempt.Count, 1), started).ConfigureAwait(false);
+            return;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        item.Owner.Tracker.Complete(item.Tracked);
+        metrics.MessageProcessed(message.Topic, Stopwatch.GetElapsedTime(started));
+    }
+
+    private ConsumeResult<TKey, TValue> Deserialize(ConsumeResult<byte[], byte[]> raw)
+    {
+        var headers = raw.Message.Headers;
+        var key = Read(keyDeserializer, raw.Message.Key, new SerializationContext(MessageComponentType.Key, raw.Topic, headers), raw, isKey: true);
+        var value = Read(valueDeserializer, raw.Message.Value, new SerializationContext(MessageComponentType.Value, raw.Topic, headers), raw, isKey: false);
+        return new ConsumeResult<TKey, TValue>
+        {
+            Topic = raw.Topic,
+            Partition = raw.Partition,
+            Offset = raw.Offset,
+            LeaderEpoch = raw.LeaderEpoch,
+            IsPartitionEOF = false,
+            Message = new Message<TKey, TValue>
+            {
+                Key = key,
+                Value = value,
+                Headers = headers,
+                Timestamp = raw.Message.Timestamp,
+            },
+        };
+    }
+
+    private static T Read<T>(IDeserializer<T> deserializer, byte[]? data, SerializationContext context, ConsumeResult<byte[], byte[]> raw, bool isKey)
+    {
+        try
+        {
+            return deserializer.Deserialize(data, data is null, context);
+        }
+        catch (Exception ex)
+        {
+            var part = isKey ? "key" : "value";
+            throw new MessageDeserializationException(
+                $"Could not deserialize the {part} of {raw.TopicPartitionOffset} as {typeof(T).Name}: {ex.Message}", isKey, ex);
+        }
+    }
+
+    private async Task DeadLetterAsync(WorkItem item, Exception failure, FailureCategory category, int attempts, long started)
+    {
+        var message = item.Message;
+        var cancellation = item.Owner.Revoked;
+        var context = ResilienceContextPool.Shared.Get(cancellation);
+        context.Properties.Set(HandlerResilience.MessageKey, message);
+        try
+        {
+            await resilience.DeadLetter.ExecuteAsync(
+                static (ctx, state) => new ValueTask(state.Sink.PublishAsync(state.Message, state.Failure, state.Category, state.Attempts, ctx.CancellationToken)),
+                context,
+                (Sink: deadLetterSink, Message: message, Failure: failure, Category: category, Attempts: attempts)).ConfigureAwait(false);
+        }
+        catch (Exception) when (cancellation.IsCancellationRequested)
+        {
+            metrics.MessageAbandoned(message.Topic);
+            return;
+        }
+        catch (Exception publishFailure)
+        {
+            // Never skip: the offset is not stored, the consumer stops, and the message is delivered again after a restart.
+            metrics.DeadLetterFailed(message.Topic);
+            var cause = publishFailure as DeadLetterPublishException;
+            stopConsumer(
+                new DeadLetterPublishException(
+                    message.TopicPartitionOffset,
+                    cause?.DeadLetterTopic,
+                    $"Could not dead-letter {message.TopicPartitionOffset} ({category} failure: {failure.GetType().Name}: {failure.Message}). " +
+                    "Its offset was not stored; the consumer stops so that the message is not skipped.",
+                    cause?.Error,
+                    mayHaveBeenWritten: cause?.MayHaveBeenWritten ?? true,
+                    publishFailure),
+                "the dead-letter sink failed");
+            return;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        item.Owner.Tracker.Complete(item.Tracked);
+        metrics.MessageDeadLettered(message.Topic, category, Stopwatch.GetElapsedTime(started));
+        ConsumerLog.DeadLettered(logger, failure, category.ToString(), message.Topic, message.Partition.Value, message.Offset.Value, attempts);
+    }
+
+    private sealed class Attempt(Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> handler, ConsumeResult<TKey, TValue> message)
+    {
+        public Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> Handler { get; } = handler;
+
+        public ConsumeResult<TKey, TValue> Message { get; } = message;
+
+        public int Count { get; set; }
+    }
+}

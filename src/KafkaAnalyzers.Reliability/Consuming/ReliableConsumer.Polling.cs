@@ -1,0 +1,130 @@
+using Confluent.Kafka;
+using KafkaAnalyzers.Reliability.Processing;
+
+namespace KafkaAnalyzers.Reliability.Consuming;
+
+// The poll thread: consume, dispatch, pause, store the completed prefix, commit.
+public sealed partial class ReliableConsumer<TKey, TValue>
+{
+    private void PollOnce(IConsumer<byte[], byte[]> kafka, bool dispatch)
+    {
+        StoreCompletedOffsets(kafka);
+        pauser.Apply(kafka, PauseReason(dispatch));
+
+        ConsumeResult<byte[], byte[]>? result;
+        try
+        {
+            result = kafka.Consume(pollTimeout);
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            ConsumerLog.ConsumeError(logger, ex.Error.Code, ex.Error.Reason);
+            return;
+        }
+        catch (ConsumeException ex)
+        {
+            Fail(new KafkaException(ex.Error), "fatal consume error");
+            return;
+        }
+
+        // Not dispatched while stopping: never stored, so delivered again after the restart.
+        if (result is null || result.IsPartitionEOF || !dispatch)
+        {
+            return;
+        }
+
+        var owner = assigned.GetOrAssign(result.TopicPartition);
+        var tracked = owner.Tracker.Track(result.Offset, result.LeaderEpoch);
+        metrics.InFlightChanged(1);
+        scheduler.Enqueue(new WorkItem(result, owner, tracked), OrderingKey.For(result.Topic, result.Partition.Value, result.Message.Key));
+    }
+
+    private string? PauseReason(bool consuming)
+    {
+        if (!consuming)
+        {
+            return "stopping";
+        }
+
+        if (resilience.IsBreakerBlocking)
+        {
+            return "circuit breaker open";
+        }
+
+        var inFlight = scheduler.InFlight;
+        if (inFlight >= maxInFlight)
+        {
+            backpressure = true;
+        }
+        else if (inFlight <= maxInFlight / 2)
+        {
+            backpressure = false;
+        }
+
+        return backpressure ? $"backpressure: {inFlight} messages in flight" : null;
+    }
+
+    private async Task ProcessCountedAsync(MessageProcessor<TKey, TValue> processor, WorkItem item)
+    {
+        try
+        {
+            await processor.ProcessAsync(item).ConfigureAwait(false);
+        }
+        finally
+        {
+            metrics.InFlightChanged(-1);
+        }
+    }
+
+    private void StoreCompletedOffsets(IConsumer<byte[], byte[]> kafka)
+    {
+        foreach (var owner in assigned.All)
+        {
+            if (owner.Tracker.TakeCommittableOffset() is { } offset)
+            {
+                Store(kafka, owner, offset);
+            }
+        }
+    }
+
+    private void Store(IConsumer<byte[], byte[]> kafka, OwnedPartition owner, TopicPartitionOffset offset)
+    {
+        try
+        {
+            kafka.StoreOffset(offset);
+            owner.LastStored = offset;
+            OffsetStored?.Invoke(offset);
+        }
+        catch (KafkaException ex)
+        {
+            // The next completed message of the partition stores a later offset; until then the
+            // message is at worst delivered again.
+            ConsumerLog.StoreFailed(logger, ex, offset);
+        }
+    }
+
+    /// <summary>Commits the offsets stored for <paramref name="owners"/> since their last explicit commit.</summary>
+    private void Commit(IConsumer<byte[], byte[]> kafka, IEnumerable<OwnedPartition> owners, string reason)
+    {
+        var toCommit = owners.Where(owner => owner.LastStored is not null && !ReferenceEquals(owner.LastStored, owner.LastCommitted)).ToList();
+        if (toCommit.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            kafka.Commit(toCommit.Select(owner => owner.LastStored!));
+            foreach (var owner in toCommit)
+            {
+                owner.LastCommitted = owner.LastStored;
+            }
+
+            ConsumerLog.Committed(logger, string.Join(", ", toCommit.Select(owner => owner.LastStored)));
+        }
+        catch (KafkaException ex)
+        {
+            ConsumerLog.CommitFailed(logger, ex, reason);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using Confluent.Kafka;
+using KafkaAnalyzers.Reliability.Configuration;
+
+namespace KafkaAnalyzers.Reliability.Consuming;
+
+/// <summary>Settings of a <see cref="ReliableConsumer{TKey, TValue}"/>.</summary>
+public sealed class ReliableConsumerOptions
+{
+    private const int DefaultMaxPollIntervalMs = 300_000;
+
+    /// <summary>
+    /// The Kafka consumer settings; start from <see cref="KafkaPresets.AtLeastOnceConsumer"/>. They must pass
+    /// <see cref="KafkaConfigValidator.ValidateAtLeastOnceConsumer(ConsumerConfig)"/>: in particular
+    /// <see cref="ConsumerConfig.EnableAutoOffsetStore"/> must be <see langword="false"/> (the consumer
+    /// stores each offset itself once the message is processed or dead-lettered) and auto-commit on
+    /// (it commits what was stored). Keys and values are read as raw bytes and deserialized by the
+    /// consumer, so that undeserializable messages can be dead-lettered.
+    /// </summary>
+    public ConsumerConfig Consumer { get; set; } = new();
+
+    /// <summary>The topics to subscribe to.</summary>
+    public IList<string> Topics { get; set; } = new List<string>();
+
+    /// <summary>
+    /// How many messages are handled at the same time (default 1: one after another, in offset order).
+    /// Above 1, messages with the same key still run one at a time in offset order; messages without a key are not ordered.
+    /// </summary>
+    public int MaxConcurrency { get; set; } = 1;
+
+    /// <summary>
+    /// How many consumed messages may wait or run before the consumer pauses its partitions
+    /// (it resumes them below half of this). Default 1000.
+    /// </summary>
+    public int MaxInFlight { get; set; } = 1000;
+
+    /// <summary>How long one poll waits for a message; the loop reacts to pauses, completions and stop requests between polls. Default 100 ms.</summary>
+    public TimeSpan PollTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// On a rebalance, how long to let in-flight messages of revoked partitions finish before their
+    /// offsets are committed; what has not finished by then is abandoned (delivered again to the
+    /// partition's next owner). Keep it well below <c>max.poll.interval.ms</c>. Default 10 s.
+    /// </summary>
+    public TimeSpan RevocationDrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long <see cref="ReliableConsumer{TKey, TValue}.DisposeAsync"/> lets in-flight messages finish. Default 30 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Retries of transient handler failures.</summary>
+    public HandlerRetryOptions Retry { get; set; } = new();
+
+    /// <summary>The circuit breaker around the handler, which pauses consumption while it is open.</summary>
+    public HandlerCircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary>Retries of a failed dead-letter publish before the consumer stops.</summary>
+    public DeadLetterRetryOptions DeadLetter { get; set; } = new();
+
+    /// <summary>Lists every invalid setting, each message naming the setting.</summary>
+    internal List<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Consumer is null)
+        {
+            problems.Add($"{nameof(ReliableConsumerOptions)}.{nameof(Consumer)} is required.");
+        }
+        else
+        {
+            problems.AddRange(KafkaConfigValidator.FindAtLeastOnceConsumerProblems(Consumer)
+                .Select(problem => $"{nameof(ReliableConsumerOptions)}.{nameof(Consumer)}: {problem.Message}."));
+        }
+
+        if (Topics is null || Topics.Count == 0 || Topics.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add($"{nameof(ReliableConsumerOptions)}.{nameof(Topics)} must list at least one topic, and no empty names.");
+        }
+
+        Check(MaxConcurrency >= 1, nameof(MaxConcurrency), "must be at least 1");
+        Check(MaxInFlight >= MaxConcurrency, nameof(MaxInFlight), $"must be at least {nameof(MaxConcurrency)} ({MaxConcurrency})");
+        Check(PollTimeout > TimeSpan.Zero && PollTimeout <= TimeSpan.FromSeconds(10), nameof(PollTimeout), "must be between 1 ms and 10 s");
+        Check(RevocationDrainTimeout >= TimeSpan.Zero, nameof(RevocationDrainTimeout), "must not be negative");
+        if (Consumer is not null)
+        {
+            // The poll thread waits inside the revocation callback; waiting past max.poll.interval.ms gets it evicted.
+            var maxPollMs = int.TryParse(Consumer.Get("max.poll.interval.ms"), out var configured) ? configured : DefaultMaxPollIntervalMs;
+            Check(
+                RevocationDrainTimeout < TimeSpan.FromMilliseconds(maxPollMs),
+                nameof(RevocationDrainTimeout),
+                $"must be shorter than {nameof(Consumer)}.{nameof(ConsumerConfig.MaxPollIntervalMs)} (max.poll.interval.ms, {maxPollMs} ms): the poll thread waits for revoked partitions' work inside the rebalance callback");
+        }
+
+        Check(ShutdownTimeout >= TimeSpan.Zero, nameof(ShutdownTimeout), "must not be negative");
+        problems.AddRange((Retry ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(Retry)}"));
+        problems.AddRange((CircuitBreaker ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(CircuitBreaker)}"));
+        problems.AddRange((DeadLetter ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(DeadLetter)}"));
+        return problems;
+
+        void Check(bool condition, string property, string rule) =>
+            Require(problems, condition, $"{nameof(ReliableConsumerOptions)}.{property}", rule);
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming every invalid setting.</summary>
+    internal void ThrowIfInvalid()
+    {
+        var problems = Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(
+                $"Invalid reliable consumer settings ({problems.Count}):{Environment.NewLine}- " + string.Join(Environment.NewLine + "- ", problems));
+        }
+    }
+
+    internal static void Require(List<string> problems, bool condition, string setting, string rule)
+    {
+        if (!condition)
+        {
+            problems.Add($"{setting} {rule}.");
+        }
+    }
+}

@@ -1,0 +1,497 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Confluent.Kafka;
+using KafkaAnalyzers.Reliability.Configuration;
+using KafkaAnalyzers.Reliability.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace KafkaAnalyzers.Reliability.Producing;
+
+/// <summary>
+/// A producer that accounts for every message: each one is delivered, or its failure reaches
+/// <see cref="DeliveryTrackingOptions{TKey,TValue}.OnDeliveryFailed"/> (or the
+/// <see cref="DeliveryTrackingOptions{TKey,TValue}.FallbackSink"/>) exactly once, or — for
+/// <see cref="ProduceAsync(string, Message{TKey,TValue}, CancellationToken)"/> — faults the awaited task.
+/// Disposal flushes, hands messages still unconfirmed to the handler, and throws
+/// <see cref="UndeliveredMessagesException"/> with their count.
+/// </summary>
+/// <remarks>
+/// <para>Ordering: per partition (so per key), order and no-duplicates come from librdkafka's idempotent
+/// producer, which retries internally. This class never resends a message itself. A message that failed
+/// is reported; producing it again (from the handler or later) puts it after the messages produced since,
+/// and may duplicate it when <see cref="DeliveryFailure{TKey,TValue}.MayHaveBeenPersisted"/> is true.</para>
+/// <para>Backpressure: when librdkafka's local queue is full, produce calls wait (exponential backoff with
+/// jitter, up to <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>) instead of failing;
+/// a message is only counted once it is queued. A produce call that throws did not queue its message.</para>
+/// <para>Fatal errors (e.g. an idempotent <c>OutOfOrderSequenceNumber</c>, whose delivery error says
+/// <c>IsFatal == false</c>) are detected through the client's error handler; afterwards produce calls throw
+/// <see cref="ProducerFatalException"/>.</para>
+/// <para>Serializers must be synchronous (<c>ISerializer</c>); wrap asynchronous ones with <c>AsSyncOverAsync()</c>.</para>
+/// </remarks>
+/// <typeparam name="TKey">Key type.</typeparam>
+/// <typeparam name="TValue">Value type.</typeparam>
+public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDisposable
+{
+    private static readonly Error UnconfirmedAtDisposalError = new(ErrorCode.Local_Destroy, "The producer was disposed before the cluster confirmed or failed the message.");
+
+    private readonly IProducer<TKey, TValue> producer;
+    private readonly DeliveryTrackingOptions<TKey, TValue> options;
+    private readonly ResiliencePipeline queueFullWait;
+    private readonly ConcurrentDictionary<long, TrackedDelivery> pending = new();
+    private readonly ConcurrentQueue<DeliveryFailure<TKey, TValue>> unhandled = new();
+    private readonly Channel<DeliveryFailure<TKey, TValue>>? sinkQueue;
+    private readonly Task sinkPump = Task.CompletedTask;
+    private readonly CancellationTokenSource sinkAbandon = new();
+    private long nextId;
+    private long produced;
+    private long delivered;
+    private long failed;
+    private Error? fatalError;
+    private int disposed;
+
+    /// <summary>Builds (and owns) a producer from <paramref name="config"/> after validating it as a critical producer.</summary>
+    /// <param name="config">Must pass <see cref="KafkaConfigValidator.ValidateCriticalProducer(ProducerConfig)"/>; <see cref="KafkaPresets.CriticalProducer"/> does.</param>
+    /// <param name="options">Where failures go; at least one of the handler and the sink must be set.</param>
+    /// <param name="configureBuilder">Sets serializers, log or statistics handlers. Do not set the error handler: this class owns it (use <see cref="DeliveryTrackingOptions{TKey,TValue}.Logger"/> and <see cref="DeliveryTrackingOptions{TKey,TValue}.OnFatalError"/>).</param>
+    /// <exception cref="KafkaConfigurationException">The configuration is not safe for a critical producer.</exception>
+    public DeliveryTrackingProducer(ProducerConfig config, DeliveryTrackingOptions<TKey, TValue> options, Action<ProducerBuilder<TKey, TValue>>? configureBuilder = null)
+        : this(options)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        KafkaConfigValidator.ValidateCriticalProducer(config);
+        var builder = new ProducerBuilder<TKey, TValue>(config).SetErrorHandler((_, error) => ObserveClientError(error));
+        configureBuilder?.Invoke(builder);
+
+        // The client's poll thread (which runs delivery and failure handlers) would otherwise inherit the
+        // creator's async-local state for its whole life: its Activity.Current, logging scopes...
+        using (ExecutionContext.SuppressFlow())
+        {
+            producer = builder.Build();
+        }
+    }
+
+    /// <summary>
+    /// Wraps <paramref name="producer"/> and takes ownership of it (disposal disposes it). Its
+    /// configuration cannot be checked here: build it from a validated one. To detect fatal errors, forward
+    /// its error handler: <c>SetErrorHandler((_, e) => tracker.ObserveClientError(e))</c>.
+    /// </summary>
+    /// <param name="producer">The producer to wrap; nothing else may produce through it.</param>
+    /// <param name="options">Where failures go; at least one of the handler and the sink must be set.</param>
+    public DeliveryTrackingProducer(IProducer<TKey, TValue> producer, DeliveryTrackingOptions<TKey, TValue> options)
+        : this(options)
+    {
+        this.producer = producer ?? throw new ArgumentNullException(nameof(producer));
+    }
+
+    private DeliveryTrackingProducer(DeliveryTrackingOptions<TKey, TValue> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.OnDeliveryFailed is null && options.FallbackSink is null)
+        {
+            throw new ArgumentException(
+                "Set DeliveryTrackingOptions.OnDeliveryFailed or DeliveryTrackingOptions.FallbackSink: a failed delivery must go somewhere.", nameof(options));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.QueueFullTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.DisposeFlushTimeout, TimeSpan.Zero);
+        this.options = options;
+        producer = null!;
+        queueFullWait = new ResiliencePipelineBuilder()
+            .AddTimeout(options.QueueFullTimeout == TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : options.QueueFullTimeout)
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<ProduceException<TKey, TValue>>(failure => failure.Error.Code == ErrorCode.Local_QueueFull),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(2),
+                MaxDelay = TimeSpan.FromMilliseconds(100),
+            })
+            .Build();
+
+        if (options.FallbackSink is { } sink)
+        {
+            sinkQueue = Channel.CreateUnbounded<DeliveryFailure<TKey, TValue>>(new UnboundedChannelOptions { SingleReader = true });
+            sinkPump = Task.Run(() => PumpSinkAsync(sink, sinkQueue.Reader));
+        }
+    }
+
+    /// <summary>Messages queued so far.</summary>
+    public long Produced => Interlocked.Read(ref produced);
+
+    /// <summary>Messages the cluster acknowledged.</summary>
+    public long Delivered => Interlocked.Read(ref delivered);
+
+    /// <summary>Messages whose delivery failed, including those unconfirmed at disposal.</summary>
+    public long Failed => Interlocked.Read(ref failed);
+
+    /// <summary>Messages neither delivered nor failed yet.</summary>
+    public int Pending => pending.Count;
+
+    /// <summary>The fatal error, once the producer has hit one; it then cannot produce any more.</summary>
+    public Error? FatalError => Volatile.Read(ref fatalError);
+
+    /// <summary>Failures that no handler or sink accepted (the handler threw without a sink, or the sink threw), oldest first.</summary>
+    public IReadOnlyList<DeliveryFailure<TKey, TValue>> UnhandledFailures => [.. unhandled];
+
+    /// <summary>Queues <paramref name="message"/> for <paramref name="topic"/>; its outcome is tracked.</summary>
+    /// <param name="topic">Destination topic.</param>
+    /// <param name="message">The message; its <c>Headers</c> receive the trace context when propagation is on.</param>
+    /// <exception cref="ProduceException{TKey,TValue}">The message was not queued (serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>).</exception>
+    /// <exception cref="ProducerFatalException">The producer is fatal.</exception>
+    public void Produce(string topic, Message<TKey, TValue> message) => Produce(new TopicPartition(topic, Partition.Any), message);
+
+    /// <summary>Queues <paramref name="message"/> for a partition; its outcome is tracked.</summary>
+    /// <param name="topicPartition">Destination; <see cref="Partition.Any"/> lets the partitioner choose.</param>
+    /// <param name="message">The message; its <c>Headers</c> receive the trace context when propagation is on.</param>
+    /// <exception cref="ProduceException{TKey,TValue}">The message was not queued (serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>).</exception>
+    /// <exception cref="ProducerFatalException">The producer is fatal.</exception>
+    public void Produce(TopicPartition topicPartition, Message<TKey, TValue> message)
+    {
+        var delivery = Begin(topicPartition, message, awaited: false);
+        try
+        {
+            try
+            {
+                delivery.Enqueue();
+            }
+            catch (ProduceException<TKey, TValue> full) when (full.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                queueFullWait.Execute(static delivery => delivery.Enqueue(), delivery);
+            }
+        }
+        catch (Exception notQueued)
+        {
+            Abort(delivery);
+            throw Translate(notQueued, delivery);
+        }
+
+        Queued(delivery);
+    }
+
+    /// <summary>Produces <paramref name="message"/> and waits for its acknowledgement.</summary>
+    /// <param name="topic">Destination topic.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="cancellationToken">Stops waiting only; once queued, the message is still delivered or, if it then fails, handed to the failure handler.</param>
+    /// <returns>The delivery result.</returns>
+    /// <exception cref="DeliveryFailedException{TKey,TValue}">Delivery failed (or was unconfirmed at disposal).</exception>
+    public Task<DeliveryResult<TKey, TValue>> ProduceAsync(string topic, Message<TKey, TValue> message, CancellationToken cancellationToken = default) =>
+        ProduceAsync(new TopicPartition(topic, Partition.Any), message, cancellationToken);
+
+    /// <summary>Produces <paramref name="message"/> to a partition and waits for its acknowledgement.</summary>
+    /// <param name="topicPartition">Destination; <see cref="Partition.Any"/> lets the partitioner choose.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="cancellationToken">Stops waiting only; once queued, the message is still delivered or, if it then fails, handed to the failure handler.</param>
+    /// <returns>The delivery result.</returns>
+    /// <exception cref="DeliveryFailedException{TKey,TValue}">Delivery failed (or was unconfirmed at disposal).</exception>
+    public async Task<DeliveryResult<TKey, TValue>> ProduceAsync(TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var delivery = Begin(topicPartition, message, awaited: true);
+        try
+        {
+            try
+            {
+                delivery.Enqueue();
+            }
+            catch (ProduceException<TKey, TValue> full) when (full.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                await queueFullWait.ExecuteAsync(static (delivery, _) => { delivery.Enqueue(); return ValueTask.CompletedTask; }, delivery, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception notQueued)
+        {
+            Abort(delivery);
+            throw Translate(notQueued, delivery);
+        }
+
+        Queued(delivery);
+        try
+        {
+            return await delivery.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            delivery.StopWaiting();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends everything queued now (ignoring linger) and waits until every message is delivered or failed
+    /// (and its failure handed over).
+    /// </summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when nothing is pending.</returns>
+    /// <exception cref="FlushTimeoutException">Messages were still pending after <paramref name="timeout"/>; it says how many.</exception>
+    public async Task FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        var stillQueued = await FlushCoreAsync(timeout, cancellationToken).ConfigureAwait(false);
+        if (stillQueued > 0)
+        {
+            throw new FlushTimeoutException(stillQueued, timeout);
+        }
+    }
+
+    /// <summary>
+    /// Feeds a client error to fatal-state detection. Called automatically for producers this class
+    /// builds; forward the error handler of a supplied producer here.
+    /// </summary>
+    /// <param name="error">An error from the client's error handler.</param>
+    public void ObserveClientError(Error error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (!error.IsFatal)
+        {
+            LogClientError(options.Logger, error.Code, error.Reason);
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref fatalError, error, null) is null)
+        {
+            LogFatalError(options.Logger, error.Code, error.Reason);
+            try
+            {
+                options.OnFatalError?.Invoke(error);
+            }
+            catch (Exception handlerFailure)
+            {
+                LogHandlerFailed(options.Logger, handlerFailure, "OnFatalError");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Flushes for up to <see cref="DeliveryTrackingOptions{TKey,TValue}.DisposeFlushTimeout"/>, disposes the
+    /// producer, hands every message still unconfirmed to the failure handler/sink (error
+    /// <see cref="ErrorCode.Local_Destroy"/>, status PossiblyPersisted; an awaiting <c>ProduceAsync</c> caller gets
+    /// it instead), waits for the sink, and then throws <see cref="UndeliveredMessagesException"/> if any message
+    /// was unconfirmed or any failure reached no handler.
+    /// </summary>
+    /// <returns>A task that completes when everything is accounted for.</returns>
+    /// <exception cref="UndeliveredMessagesException">Some messages were not delivered; the exception has the exact counts.</exception>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await FlushCoreAsync(options.DisposeFlushTimeout, CancellationToken.None).ConfigureAwait(false);
+        producer.Dispose();
+
+        // No delivery report arrives after Dispose: whatever is still pending was never confirmed.
+        var unconfirmed = 0;
+        foreach (var delivery in pending.Values.OrderBy(delivery => delivery.Id))
+        {
+            if (Complete(delivery, UnconfirmedAtDisposalError, PersistenceStatus.PossiblyPersisted, Partition.Any, result: null, unconfirmedAtDisposal: true))
+            {
+                unconfirmed++;
+            }
+        }
+
+        if (sinkQueue is not null)
+        {
+            sinkQueue.Writer.Complete();
+            if (await Task.WhenAny(sinkPump, Task.Delay(options.DisposeFlushTimeout)).ConfigureAwait(false) != sinkPump)
+            {
+                await sinkAbandon.CancelAsync().ConfigureAwait(false);
+                await sinkPump.ConfigureAwait(false);
+            }
+        }
+
+        if (unconfirmed > 0 || !unhandled.IsEmpty)
+        {
+            throw new UndeliveredMessagesException(unconfirmed, unhandled.Count);
+        }
+    }
+
+    private TrackedDelivery Begin(TopicPartition topicPartition, Message<TKey, TValue> message, bool awaited)
+    {
+        ArgumentNullException.ThrowIfNull(topicPartition);
+        ArgumentNullException.ThrowIfNull(message);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        if (FatalError is { } fatal)
+        {
+            throw new ProducerFatalException(fatal);
+        }
+
+        var delivery = new TrackedDelivery(this, Interlocked.Increment(ref nextId), topicPartition, message, awaited);
+        if (options.PropagateTraceContext)
+        {
+            delivery.StartActivity();
+        }
+
+        pending[delivery.Id] = delivery;
+        return delivery;
+    }
+
+    private void Queued(TrackedDelivery delivery)
+    {
+        Interlocked.Increment(ref produced);
+        ProducerMetrics.RecordProduced(delivery.TopicPartition.Topic);
+    }
+
+    private void Abort(TrackedDelivery delivery)
+    {
+        pending.TryRemove(delivery.Id, out _);
+        delivery.EndActivity(ActivityStatusCode.Error, "not queued");
+    }
+
+    private Exception Translate(Exception notQueued, TrackedDelivery delivery) => notQueued switch
+    {
+        TimeoutRejectedException timeout => new ProduceException<TKey, TValue>(
+            new Error(ErrorCode.Local_QueueFull, $"The producer queue stayed full for {options.QueueFullTimeout}; the message was not queued."),
+            new DeliveryResult<TKey, TValue> { Message = delivery.Message, TopicPartitionOffset = new TopicPartitionOffset(delivery.TopicPartition, Offset.Unset) },
+            timeout),
+        ProduceException<TKey, TValue> { Error.IsFatal: true } produceFailure => new ProducerFatalException(produceFailure.Error),
+        _ => notQueued,
+    };
+
+    /// <returns>False when the delivery had already been completed.</returns>
+    private bool Complete(TrackedDelivery delivery, Error error, PersistenceStatus status, Partition partition, DeliveryResult<TKey, TValue>? result, bool unconfirmedAtDisposal = false)
+    {
+        if (!delivery.TryClaimCompletion())
+        {
+            return false;
+        }
+
+        pending.TryRemove(delivery.Id, out _);
+        var topic = delivery.TopicPartition.Topic;
+        if (!error.IsError)
+        {
+            Interlocked.Increment(ref delivered);
+            ProducerMetrics.RecordDelivered(topic, delivery.Elapsed);
+            delivery.EndActivity(ActivityStatusCode.Ok, null);
+            delivery.Completion?.TrySetResult(result!);
+            return true;
+        }
+
+        Interlocked.Increment(ref failed);
+        var failure = new DeliveryFailure<TKey, TValue>
+        {
+            Topic = topic,
+            Partition = partition.IsSpecial ? delivery.TopicPartition.Partition : partition,
+            Message = delivery.Message,
+            Error = error,
+            Status = status,
+            Category = DeliveryErrorClassifier.Classify(error),
+            ProducerIsFatal = error.IsFatal || FatalError is not null,
+            UnconfirmedAtDisposal = unconfirmedAtDisposal,
+        };
+        if (unconfirmedAtDisposal)
+        {
+            ProducerMetrics.RecordUndelivered(topic);
+        }
+        else
+        {
+            ProducerMetrics.RecordFailed(topic, error.Code, failure.Category, delivery.Elapsed);
+        }
+
+        delivery.EndActivity(ActivityStatusCode.Error, error.Reason);
+        if (delivery.Completion is null)
+        {
+            Dispatch(failure);
+        }
+        else
+        {
+            delivery.Fail(failure);
+        }
+
+        return true;
+    }
+
+    /// <summary>Hands a failure to the handler, else the sink, else records it as unhandled. Never throws.</summary>
+    private void Dispatch(DeliveryFailure<TKey, TValue> failure)
+    {
+        if (options.OnDeliveryFailed is { } handler)
+        {
+            try
+            {
+                handler(failure);
+                return;
+            }
+            catch (Exception handlerFailure)
+            {
+                LogHandlerFailed(options.Logger, handlerFailure, "OnDeliveryFailed");
+            }
+        }
+
+        if (sinkQueue?.Writer.TryWrite(failure) != true)
+        {
+            Unhandled(failure, cause: null);
+        }
+    }
+
+    private void Unhandled(DeliveryFailure<TKey, TValue> failure, Exception? cause)
+    {
+        unhandled.Enqueue(failure);
+        LogUnhandledFailure(options.Logger, cause, failure.Topic, failure.Error.Code);
+    }
+
+    private async Task PumpSinkAsync(IUndeliveredMessageSink<TKey, TValue> sink, ChannelReader<DeliveryFailure<TKey, TValue>> reader)
+    {
+        await foreach (var failure in reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                if (sinkAbandon.IsCancellationRequested)
+                {
+                    Unhandled(failure, cause: null);
+                    continue;
+                }
+
+                await sink.StoreAsync(failure, sinkAbandon.Token).ConfigureAwait(false);
+            }
+            catch (Exception sinkFailure)
+            {
+                Unhandled(failure, sinkFailure);
+            }
+        }
+    }
+
+    private async Task<int> FlushCoreAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        using (var flushFor = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            flushFor.CancelAfter(timeout);
+            try
+            {
+                await Task.Run(() => producer.Flush(flushFor.Token), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Timed out: the pending count below says how much is left.
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // librdkafka's queue can be empty while the last delivery handlers still run on the poll thread.
+        while (!pending.IsEmpty && waited.Elapsed < timeout)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken).ConfigureAwait(false);
+        }
+
+        return pending.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka producer error {Code}: {Reason}")]
+    private static partial void LogClientError(ILogger logger, ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Kafka producer is fatal ({Code}: {Reason}); it cannot produce any more")]
+    private static partial void LogFatalError(ILogger logger, ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Handler} threw")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string handler);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A failed delivery to {Topic} ({Code}) reached no handler or sink; see UnhandledFailures")]
+    private static partial void LogUnhandledFailure(ILogger logger, Exception? exception, string topic, ErrorCode code);
+}

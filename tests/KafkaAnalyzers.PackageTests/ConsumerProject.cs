@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+
+namespace KafkaAnalyzers.PackageTests;
+
+/// <summary>
+/// A fresh console project (net10.0) that references Confluent.Kafka 2.16.0 and the packed
+/// KafkaAnalyzers, in a repository-like folder of its own: <c>&lt;scenario&gt;/App/App.csproj</c>.
+/// </summary>
+internal sealed partial class ConsumerProject
+{
+    private readonly PackageFeed _feed;
+
+    private ConsumerProject(PackageFeed feed, string repositoryDirectory)
+    {
+        _feed = feed;
+        RepositoryDirectory = repositoryDirectory;
+        ProjectDirectory = Path.Combine(repositoryDirectory, "App");
+    }
+
+    /// <summary>The consumer's repository root: where its Directory.Build.props or .editorconfig go.</summary>
+    public string RepositoryDirectory { get; }
+
+    public string ProjectDirectory { get; }
+
+    public string ProjectFile => Path.Combine(ProjectDirectory, "App.csproj");
+
+    public string ProgramFile => Path.Combine(ProjectDirectory, "Program.cs");
+
+    /// <param name="projectProperties">Extra MSBuild properties placed in the project file itself.</param>
+    /// <param name="referenceAnalyzers">False leaves the analyzer package out (to add it with the CLI).</param>
+    public static ConsumerProject Create(
+        PackageFeed feed,
+        string scenario,
+        string programSource,
+        string projectProperties = "",
+        bool referenceAnalyzers = true)
+    {
+        var project = new ConsumerProject(feed, Path.Combine(feed.Root, scenario));
+        if (Directory.Exists(project.RepositoryDirectory))
+        {
+            throw new InvalidOperationException($"Scenario folder {project.RepositoryDirectory} already exists");
+        }
+
+        Directory.CreateDirectory(project.ProjectDirectory);
+        var analyzerReference = referenceAnalyzers
+            ? $"""<PackageReference Include="{PackageFeed.PackageId}" Version="{feed.Version}" />"""
+            : "";
+        File.WriteAllText(project.ProjectFile, $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                {projectProperties}
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Confluent.Kafka" Version="2.16.0" />
+                {analyzerReference}
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(project.ProgramFile, programSource);
+        return project;
+    }
+
+    /// <summary>Writes a file relative to the consumer's repository root.</summary>
+    public void WriteRepositoryFile(string relativePath, string content)
+        => File.WriteAllText(Path.Combine(RepositoryDirectory, relativePath), content);
+
+    public CliResult Build(params string[] extraArguments)
+        => Cli(["build", ProjectFile, "-nodeReuse:false", "--disable-build-servers", "-tl:off", .. extraArguments]);
+
+    public CliResult Cli(params string[] arguments)
+        => DotNetCli.Run(ProjectDirectory, _feed.PackagesDirectory, arguments);
+
+    /// <summary>The distinct (severity, id) pairs of KAFKA diagnostics that MSBuild printed.</summary>
+    public static IReadOnlySet<(string Severity, string Id)> KafkaDiagnostics(CliResult result)
+        => DiagnosticLine().Matches(result.Output)
+            .Select(m => (m.Groups["severity"].Value, m.Groups["id"].Value))
+            .ToHashSet();
+
+    [GeneratedRegex(@"\): (?<severity>warning|error) (?<id>KAFKA\d{3}):")]
+    private static partial Regex DiagnosticLine();
+}
