@@ -96,6 +96,13 @@ public class DescriptorMetaTests
         Assert.True(ReleaseTracking.Entries.TryGetValue(id, out var entry), $"{id} is not in AnalyzerReleases.Shipped.md or Unshipped.md");
         Assert.Equal(descriptor.Category, entry.Category);
         Assert.Equal(descriptor.DefaultSeverity.ToString(), entry.Severity);
+
+        // The notes name the analyzer that reports the rule, once it exists.
+        var analyzer = KafkaAssemblies.CreateAnalyzers().FirstOrDefault(a => a.SupportedDiagnostics.Any(d => d.Id == id));
+        if (analyzer is not null)
+        {
+            Assert.Equal(analyzer.GetType().Name, entry.Notes);
+        }
     }
 
     [Fact]

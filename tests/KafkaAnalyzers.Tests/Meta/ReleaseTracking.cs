@@ -2,14 +2,14 @@ using System.Collections.Immutable;
 
 namespace KafkaAnalyzers.Tests.Meta;
 
-/// <summary>The rules AnalyzerReleases.Shipped.md and Unshipped.md declare, with their category and severity.</summary>
+/// <summary>The rules AnalyzerReleases.Shipped.md and Unshipped.md declare, with their category, severity and notes (the analyzer).</summary>
 internal static class ReleaseTracking
 {
-    public static ImmutableDictionary<string, (string Category, string Severity)> Entries { get; } = Load();
+    public static ImmutableDictionary<string, (string Category, string Severity, string Notes)> Entries { get; } = Load();
 
-    private static ImmutableDictionary<string, (string Category, string Severity)> Load()
+    private static ImmutableDictionary<string, (string Category, string Severity, string Notes)> Load()
     {
-        var entries = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
+        var entries = new Dictionary<string, (string, string, string)>(StringComparer.Ordinal);
         foreach (var file in new[] { "src/KafkaAnalyzers/AnalyzerReleases.Shipped.md", "src/KafkaAnalyzers/AnalyzerReleases.Unshipped.md" })
         {
             var lines = RepositoryFiles.Lines(file);
@@ -41,7 +41,8 @@ internal static class ReleaseTracking
                     // "New Rules" has Category/Severity; "Changed Rules" has New Category/New Severity.
                     var category = cells[Array.FindIndex(headers, h => h is "Category" or "New Category")];
                     var severity = cells[Array.FindIndex(headers, h => h is "Severity" or "New Severity")];
-                    entries[id] = (category, severity);
+                    var notes = Array.IndexOf(headers, "Notes") is var n and >= 0 && n < cells.Length ? cells[n] : string.Empty;
+                    entries[id] = (category, severity, notes);
                 }
 
                 i--;
