@@ -27,10 +27,23 @@ internal static class ConfigurationEdits
         {
             FixProperties.ActionReplaceValue => ValueOf(node) is not null,
             FixProperties.ActionRemoveWrite => RemovableNode(node) is not null,
-            FixProperties.ActionAddSetting => CreationOf(node) is not null,
+            FixProperties.ActionAddSetting => CreationOf(AddSettingTarget(diagnostic, root, node)) is not null,
             FixProperties.ActionReplaceKey => KeyLiteralOf(node) is not null && diagnostic.Properties.TryGetValue(FixProperties.Key, out var key) && !string.IsNullOrEmpty(key),
             _ => false,
         };
+    }
+
+    /// <summary>The node holding the configuration creation: the diagnostic location, or additional location 0 when the diagnostic says so.</summary>
+    private static SyntaxNode? AddSettingTarget(Diagnostic diagnostic, SyntaxNode root, SyntaxNode node)
+    {
+        if (!diagnostic.Properties.ContainsKey(FixProperties.CreationAtAdditionalLocation))
+        {
+            return node;
+        }
+
+        return diagnostic.AdditionalLocations.Count > 0 && diagnostic.AdditionalLocations[0].SourceTree == root.SyntaxTree
+            ? root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true)
+            : null;
     }
 
     public static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
@@ -59,10 +72,10 @@ internal static class ConfigurationEdits
                     ReplaceValue(editor, node, properties[FixProperties.TypedValue]!, properties[FixProperties.StringValue]!, replaced);
                     break;
                 case FixProperties.ActionRemoveWrite:
-                    editor.RemoveNode(RemovableNode(node)!, SyntaxRemoveOptions.KeepLeadingTrivia | SyntaxRemoveOptions.KeepUnbalancedDirectives);
+                    RemoveWrite(editor, RemovableNode(node)!);
                     break;
                 case FixProperties.ActionAddSetting:
-                    AddSetting(editor, model, CreationOf(node)!, properties, cancellationToken);
+                    AddSetting(editor, model, CreationOf(AddSettingTarget(diagnostic, root, node))!, properties, cancellationToken);
                     break;
                 case FixProperties.ActionReplaceKey:
                     ReplaceKey(editor, KeyLiteralOf(node)!, properties[FixProperties.Key]!, replaced);
@@ -156,9 +169,32 @@ internal static class ConfigurationEdits
         }
     }
 
+    /// <summary>
+    /// Removes the statement or initializer element. Comment lines above it stay (they may describe
+    /// what follows); its own indentation goes, so the next line keeps exactly its own.
+    /// </summary>
+    private static void RemoveWrite(DocumentEditor editor, SyntaxNode removable)
+    {
+        var leading = removable.GetLeadingTrivia();
+        var lastLineBreak = -1;
+        for (var i = 0; i < leading.Count; i++)
+        {
+            if (leading[i].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                lastLineBreak = i;
+            }
+        }
+
+        var keep = leading.Any(t => !t.IsKind(SyntaxKind.WhitespaceTrivia) && !t.IsKind(SyntaxKind.EndOfLineTrivia))
+            ? SyntaxFactory.TriviaList(leading.Take(lastLineBreak + 1))
+            : SyntaxFactory.TriviaList();
+        editor.ReplaceNode(removable, (current, _) => current.WithLeadingTrivia(keep));
+        editor.RemoveNode(removable, SyntaxRemoveOptions.KeepLeadingTrivia | SyntaxRemoveOptions.KeepUnbalancedDirectives);
+    }
+
     // ---- add a setting --------------------------------------------------------------------------
 
-    private static BaseObjectCreationExpressionSyntax? CreationOf(SyntaxNode node)
+    private static BaseObjectCreationExpressionSyntax? CreationOf(SyntaxNode? node)
         => node as BaseObjectCreationExpressionSyntax ?? (node as ArgumentSyntax)?.Expression as BaseObjectCreationExpressionSyntax;
 
     private static void AddSetting(DocumentEditor editor, SemanticModel model, BaseObjectCreationExpressionSyntax creation, System.Collections.Immutable.ImmutableDictionary<string, string?> properties, CancellationToken cancellationToken)
@@ -238,9 +274,11 @@ internal static class ConfigurationEdits
         var separatorTrivia = multiLine ? SyntaxFactory.TriviaList(newLine) : SyntaxFactory.TriviaList();
         if (separators.Count == nodes.Count)
         {
-            // Trailing comma: add the element after it, and a trailing comma after the new one.
+            // Trailing comma: add the element after it, and a trailing comma after the new one (with
+            // the line break or spacing of the last one, not a comment that belongs to the last element).
             nodes.Add(element.WithLeadingTrivia(leading));
-            separators.Add(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(separators[separators.Count - 1].TrailingTrivia));
+            var lastSpacing = separators[separators.Count - 1].TrailingTrivia.Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia));
+            separators.Add(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(multiLine ? separatorTrivia : SyntaxFactory.TriviaList(lastSpacing)));
         }
         else
         {

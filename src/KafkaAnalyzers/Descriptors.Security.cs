@@ -10,7 +10,7 @@ internal static partial class Descriptors
         Categories.Security,
         DiagnosticSeverity.Warning,
         "Hard-coded Kafka credential",
-        "'{0}' is a hard-coded credential; load it from a secret store or configuration",
+        "{0} is hard-coded in source; load the credential from a secret store or configuration",
         "A password or client secret written in source ends up in version control, build logs and every copy of the binary.",
         dataLoss: false);
 
@@ -19,7 +19,7 @@ internal static partial class Descriptors
         Categories.Security,
         DiagnosticSeverity.Warning,
         "TLS verification disabled",
-        "{0} disables TLS server verification: anyone on the network path can impersonate the broker",
+        "{0} turns off TLS {1} verification: anyone on the network path can impersonate the broker",
         "Without certificate verification or host name checking, a man in the middle can read and alter every message and capture SASL credentials.",
         dataLoss: false);
 
@@ -28,7 +28,7 @@ internal static partial class Descriptors
         Categories.Security,
         DiagnosticSeverity.Warning,
         "Credentials over a cleartext connection",
-        "SASL {0} over SecurityProtocol.SaslPlaintext sends {1} unencrypted; use SecurityProtocol.SaslSsl",
+        "SASL {0} over sasl_plaintext sends {1} in clear text; use SecurityProtocol.SaslSsl",
         "sasl_plaintext authenticates without TLS. With PLAIN the password itself crosses the network; with SCRAM the password stays hidden but every message is readable and alterable.",
         dataLoss: false);
 }

@@ -22,4 +22,10 @@ internal static class ConfigKeys
     public const string SaslMechanism = "sasl.mechanisms";
     public const string EnableSslCertificateVerification = "enable.ssl.certificate.verification";
     public const string SslEndpointIdentificationAlgorithm = "ssl.endpoint.identification.algorithm";
+    public const string BootstrapServers = "metadata.broker.list";
+    public const string GroupProtocol = "group.protocol";
+    public const string SaslPassword = "sasl.password";
+    public const string SslKeyPassword = "ssl.key.password";
+    public const string SslKeystorePassword = "ssl.keystore.password";
+    public const string SaslOauthbearerClientSecret = "sasl.oauthbearer.client.secret";
 }

@@ -490,6 +490,7 @@ internal sealed class ConfigurationModel
                 return ClassifyArgument(config, argument, reference, external);
 
             case IReturnOperation:
+                config.Leaves = true;
                 return null;
 
             case ISimpleAssignmentOperation assignment when assignment.Value == child:
@@ -507,6 +508,7 @@ internal sealed class ConfigurationModel
                 return null;
 
             default:
+                config.Leaves = true;
                 return ConfigEvent.Unknowable(reference, external);
         }
     }
@@ -574,6 +576,7 @@ internal sealed class ConfigurationModel
                 break;
         }
 
+        config.Leaves = true;
         return ConfigEvent.Unknowable(reference, external);
     }
 
@@ -593,6 +596,7 @@ internal sealed class ConfigurationModel
                 return null;
             case IInvocationOperation invocation:
                 var method = invocation.TargetMethod;
+                config.Leaves = true;
                 if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out || IsConfigurationBinder(method))
                 {
                     return ConfigEvent.Unknowable(reference, external);
@@ -616,6 +620,7 @@ internal sealed class ConfigurationModel
     /// </summary>
     private ConfigEvent? Escape(TrackedConfig config, IOperation reference, bool external)
     {
+        config.Leaves = true;
         if (external)
         {
             return ConfigEvent.Unknowable(reference, external);
@@ -650,6 +655,15 @@ internal sealed class ConfigurationModel
     {
         var contexts = ImmutableArray.CreateBuilder<ConfigContext>();
         var consumed = new HashSet<TrackedConfig>();
+        var copySources = new HashSet<TrackedConfig>();
+        foreach (var config in _configs.Distinct())
+        {
+            if (config.CopySource is { } source && Resolve(source) is { } copied && copied != config)
+            {
+                copySources.Add(copied);
+            }
+        }
+
         foreach (var builder in _builders)
         {
             var config = Resolve(builder.Arguments[0].Value);
@@ -667,7 +681,7 @@ internal sealed class ConfigurationModel
 
         foreach (var config in _configs.Distinct())
         {
-            if (!consumed.Contains(config) && config.FeedsKafka)
+            if (!consumed.Contains(config) && config.FeedsKafka && !OnlyCopied(config, copySources))
             {
                 contexts.Add(new ConfigContext(TypeRole(config.KafkaType), StateAt(config, at: null, depth: 0), config.IsVisible ? config.PrimaryOrigin : null, builder: null));
             }
@@ -675,6 +689,14 @@ internal sealed class ConfigurationModel
 
         return contexts.ToImmutable();
     }
+
+    /// <summary>
+    /// A configuration whose only way out is being copied into other configurations (a shared
+    /// <c>ClientConfig</c> template): no client sees it as it is, only the copies, which carry its
+    /// settings. A holder-less copy source is the copy constructor's argument itself.
+    /// </summary>
+    private static bool OnlyCopied(TrackedConfig config, HashSet<TrackedConfig> copySources)
+        => copySources.Contains(config) && !config.Leaves;
 
     private ConfigState StateAt(TrackedConfig config, IOperation? at, int depth)
     {
@@ -799,6 +821,9 @@ internal sealed class ConfigurationModel
         public bool IsField { get; set; }
 
         public bool IsStatic { get; set; }
+
+        /// <summary>A reference hands the configuration on (returned, passed to a method, stored elsewhere), other than into a builder or a copy.</summary>
+        public bool Leaves { get; set; }
 
         public bool IsVisible => !Ambiguous;
 

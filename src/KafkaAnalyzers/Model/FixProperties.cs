@@ -39,4 +39,11 @@ internal static class FixProperties
     public const string SecondTypedValue = "KafkaSecondTypedValue";
 
     public const string SecondStringValue = "KafkaSecondStringValue";
+
+    /// <summary>
+    /// Present (value "true") when an <see cref="ActionAddSetting"/> diagnostic is reported away from the
+    /// configuration (e.g. at the conflicting write): the creation to add to is at additional location 0
+    /// (so it is not combined with <see cref="SecondTypedValue"/>).
+    /// </summary>
+    public const string CreationAtAdditionalLocation = "KafkaCreationAtAdditionalLocation";
 }

@@ -420,4 +420,59 @@ public class ConfigurationModelTests
         Assert.Equal(ConfigWriteForm.Property, writes[0].Form);
         Assert.Equal(ConfigWriteForm.SetCall, writes[1].Form);
     }
+
+    [Fact]
+    public async Task Config_used_only_as_a_copy_source_has_no_context_of_its_own()
+    {
+        var analysis = await Analyze("""
+            class Service
+            {
+                private static readonly ClientConfig Shared = new() { SecurityProtocol = SecurityProtocol.SaslPlaintext };
+
+                void Run()
+                {
+                    var local = new ClientConfig { Acks = Acks.Leader };
+                    using var producer = new ProducerBuilder<string, string>(new ProducerConfig(local) { LingerMs = 1 }).Build();
+                    using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig(Shared) { GroupId = "g" }).Build();
+                    using var inline = new ProducerBuilder<string, string>(new ProducerConfig(new ClientConfig { Acks = Acks.None })).Build();
+                }
+            }
+            """);
+
+        var contexts = analysis.Configurations.Contexts;
+        Assert.Equal(3, contexts.Length);
+        Assert.All(contexts, c => Assert.NotNull(c.Builder));
+        AssertKnown(contexts[0], ConfigKeys.Acks, "1");
+        AssertKnown(contexts[1], ConfigKeys.SecurityProtocol, "sasl_plaintext");
+        AssertKnown(contexts[2], ConfigKeys.Acks, "0");
+    }
+
+    [Fact]
+    public async Task Copy_source_that_is_also_handed_out_keeps_its_own_context()
+    {
+        var analysis = await Analyze("""
+            class Service
+            {
+                private static readonly ClientConfig Shared = new() { Acks = Acks.Leader };
+
+                public static ClientConfig Defaults() => Shared;
+
+                public IProducer<string, string> Create() => new ProducerBuilder<string, string>(new ProducerConfig(Shared)).Build();
+
+                public static ClientConfig Passed()
+                {
+                    var template = new ClientConfig { MaxInFlight = 7 };
+                    var copy = new ProducerConfig(template);
+                    Register(template);
+                    return copy;
+                }
+
+                static void Register(ClientConfig config) { }
+            }
+            """);
+
+        var handedOff = analysis.Configurations.Contexts.Where(c => c.Builder is null).ToList();
+        Assert.Contains(handedOff, c => c.Role == ClientRole.Unknown && c.Get(ConfigKeys.Acks).Value == "1");
+        Assert.Contains(handedOff, c => c.Role == ClientRole.Unknown && c.Get(ConfigKeys.MaxInFlight).Value == "7");
+    }
 }
