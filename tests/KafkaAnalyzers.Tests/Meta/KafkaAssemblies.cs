@@ -42,7 +42,7 @@ internal static class KafkaAssemblies
     public static ImmutableArray<CodeFixProvider> CreateCodeFixes()
         => CodeFixTypes.Select(type => (CodeFixProvider)Activator.CreateInstance(type)!).ToImmutableArray();
 
-    /// <summary>IDs some analyzer reports (a descriptor may be declared before its analyzer lands).</summary>
+    /// <summary>IDs some analyzer lists in its SupportedDiagnostics.</summary>
     public static ImmutableHashSet<string> ReportedIds { get; } = CreateAnalyzers()
         .SelectMany(analyzer => analyzer.SupportedDiagnostics)
         .Select(descriptor => descriptor.Id)
