@@ -136,8 +136,10 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
             return;
         }
 
-        var description = settings.AcksValue == 0 ? "0 (no acknowledgement)" : "1 (leader only)";
-        Report(reporter, Descriptors.KAFKA001_WeakAcks, settings.Acks, ReplaceValue("Confluent.Kafka.Acks.All", "all"), description);
+        var (value, consequence) = settings.AcksValue == 0
+            ? ("0 (no acknowledgement)", "the producer never waits for a broker, so a message is reported delivered even if no broker stored it")
+            : ("1 (leader only)", "a message is reported delivered before it is replicated, so a leader failure loses it");
+        reporter.Report(Descriptors.KAFKA001_WeakAcks, settings.Acks.Write!.Location, ReplaceValue("Confluent.Kafka.Acks.All", "all"), additionalLocations: null, value, consequence);
     }
 
     // ---- KAFKA002 -------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ public class ConfigurationEditsTests
             """,
             new[] { VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(0).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
                     VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(1).WithLocation(2).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
-                    VerifyCS.Diagnostic(Descriptors.KAFKA001_WeakAcks).WithLocation(2).WithArguments("1 (leader only)") },
+                    VerifyCS.Diagnostic(Descriptors.KAFKA001_WeakAcks).WithLocation(2).WithArguments("1 (leader only)", "a message is reported delivered before it is replicated, so a leader failure loses it") },
             """
             using Confluent.Kafka;
             class Service

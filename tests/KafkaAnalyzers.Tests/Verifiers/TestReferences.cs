@@ -7,7 +7,7 @@ namespace KafkaAnalyzers.Tests.Verifiers;
 /// <summary>
 /// Compilation references for test sources: the .NET 10 reference assemblies held in-process
 /// (no download at test time), Confluent.Kafka 2.16.0 and the Microsoft.Extensions abstractions
-/// real services bind their Kafka configuration with.
+/// real services bind and register their Kafka clients with.
 /// </summary>
 internal static class TestReferences
 {
@@ -27,6 +27,7 @@ internal static class TestReferences
                      typeof(Microsoft.Extensions.Options.IOptions<>),
                      typeof(Microsoft.Extensions.Logging.ILogger),
                      typeof(Microsoft.Extensions.Hosting.BackgroundService),
+                     typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection),
                  })
         {
             builder.Add(MetadataReference.CreateFromFile(type.Assembly.Location));

@@ -1,0 +1,754 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+using static KafkaAnalyzers.Tests.Rules.Producers.ProducerRuleVerifier;
+
+namespace KafkaAnalyzers.Tests.Rules.Producers;
+
+/// <summary>KAFKA001: producer acks weaker than all.</summary>
+public class KAFKA001Tests
+{
+    private const string Leader = "a message is reported delivered before it is replicated, so a leader failure loses it";
+    private const string NoAck = "the producer never waits for a broker, so a message is reported delivered even if no broker stored it";
+
+    private static readonly string[] Rule = { "KAFKA001" };
+
+    private static DiagnosticResult AcksLeader(int location) => Diagnostic(Descriptors.KAFKA001_WeakAcks).WithLocation(location).WithArguments("1 (leader only)", Leader);
+
+    private static DiagnosticResult AcksNone(int location) => Diagnostic(Descriptors.KAFKA001_WeakAcks).WithLocation(location).WithArguments("0 (no acknowledgement)", NoAck);
+
+    private static Task Verify(string source, params DiagnosticResult[] expected) => VerifyAsync(Rule, ProducerSources.Usings + source, expected);
+
+    private static Task VerifyLossy(string source, params DiagnosticResult[] expected) => VerifyAsync(Rule, ProducerSources.Usings + source, EditorConfigLossyTopics, expected);
+
+    // ---- flagged: every way of writing acks ---------------------------------------------------
+
+    [Fact]
+    public Task Flags_acks_leader_in_object_initializer() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.Leader|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_acks_none_in_object_initializer() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.None|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, AcksNone(0));
+
+    [Fact]
+    public Task Flags_acks_assigned_after_creation() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092" };
+                {|#0:config.Acks = Acks.Leader|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_acks_set_with_string_key() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092" };
+                {|#0:config.Set("acks", "1")|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_request_required_acks_alias_set_to_zero() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092" };
+                {|#0:config.Set("request.required.acks", "0")|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, AcksNone(0));
+
+    [Fact]
+    public Task Flags_acks_in_dictionary_collection_initializer() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var settings = new Dictionary<string, string>
+                {
+                    { "bootstrap.servers", "localhost:9092" },
+                    {|#0:{ "acks", "1" }|},
+                };
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_acks_in_dictionary_indexer_initializer() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var settings = new Dictionary<string, string>
+                {
+                    ["bootstrap.servers"] = "localhost:9092",
+                    {|#0:["request.required.acks"] = "0"|},
+                };
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """, AcksNone(0));
+
+    [Fact]
+    public Task Flags_acks_written_through_dictionary_indexer() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var settings = new Dictionary<string, string> { ["bootstrap.servers"] = "localhost:9092" };
+                {|#0:settings["acks"] = "1"|};
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_acks_added_to_dictionary() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var settings = new Dictionary<string, string>();
+                settings.Add("bootstrap.servers", "localhost:9092");
+                {|#0:settings.Add("acks", "1")|};
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_acks_in_key_value_pair_list() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var settings = new List<KeyValuePair<string, string>>
+                {
+                    new("bootstrap.servers", "localhost:9092"),
+                    {|#0:new("acks", "1")|},
+                };
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_acks_in_key_value_pair_array_passed_inline() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                using var producer = new ProducerBuilder<string, string>(new[]
+                {
+                    new KeyValuePair<string, string>("bootstrap.servers", "localhost:9092"),
+                    {|#0:KeyValuePair.Create("acks", "0")|},
+                }).Build();
+            }
+        }
+        """, AcksNone(0));
+
+    [Fact]
+    public Task Flags_acks_added_to_pair_list() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var settings = new List<KeyValuePair<string, string>>();
+                settings.Add(new("bootstrap.servers", "localhost:9092"));
+                settings.Add({|#0:new("acks", "1")|});
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_weak_acks_written_after_a_safe_one() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", Acks = Acks.All };
+                {|#0:config.Set("request.required.acks", "1")|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_acks_written_after_binding_from_configuration() => Verify("""
+        class Service
+        {
+            void Run(IConfiguration configuration)
+            {
+                var config = new ProducerConfig();
+                configuration.GetSection("Kafka").Bind(config);
+                {|#0:config.Acks = Acks.Leader|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_acks_written_on_a_copy_of_an_unknown_config() => Verify("""
+        class Service
+        {
+            private readonly IProducer<string, string> _producer;
+
+            public Service(IOptions<ProducerConfig> options)
+            {
+                var config = new ProducerConfig(options.Value) { {|#0:Acks = Acks.Leader|} };
+                _producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    // ---- flagged: where the configuration lives -------------------------------------------------
+
+    [Fact]
+    public Task Flags_field_config_set_up_in_constructor_and_built_in_another_method() => Verify("""
+        class Publisher
+        {
+            private readonly ProducerConfig _config;
+
+            public Publisher(string servers)
+            {
+                _config = new ProducerConfig { BootstrapServers = servers };
+                {|#0:_config.Acks = Acks.Leader|};
+            }
+
+            public IProducer<string, string> Create() => new ProducerBuilder<string, string>(_config).Build();
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_field_initializer_config_built_in_another_method() => Verify("""
+        class Publisher
+        {
+            private readonly ProducerConfig _config = new() { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.None|} };
+
+            public IProducer<string, string> Create() => new ProducerBuilder<string, string>(_config).Build();
+        }
+        """, AcksNone(0));
+
+    [Fact]
+    public Task Flags_static_field_config() => Verify("""
+        static class Producers
+        {
+            private static readonly ProducerConfig Config = new ProducerConfig
+            {
+                BootstrapServers = "localhost:9092",
+                {|#0:Acks = Acks.Leader|},
+            };
+
+            public static IProducer<string, string> Create() => new ProducerBuilder<string, string>(Config).Build();
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_weak_acks_inherited_through_copy_constructor() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var client = new ClientConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.Leader|} };
+                var config = new ProducerConfig(client) { LingerMs = 10 };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_acks_in_dictionary_wrapped_by_producer_config() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var settings = new Dictionary<string, string> { ["bootstrap.servers"] = "localhost:9092" };
+                var config = new ProducerConfig(settings);
+                {|#0:settings["acks"] = "1"|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_acks_in_top_level_statements() => VerifyAsync(Rule, ProducerSources.Usings + """
+        var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.Leader|} };
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        await producer.ProduceAsync("orders", new Message<string, string> { Key = "k", Value = "v" });
+        """, editorConfig: null, OutputKind.ConsoleApplication, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_acks_in_dependency_injection_registration_lambda() => Verify("""
+        static class KafkaRegistration
+        {
+            public static IServiceCollection AddOrderProducer(this IServiceCollection services)
+                => services.AddSingleton(sp =>
+                {
+                    var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.Leader|} };
+                    return new ProducerBuilder<string, string>(config).Build();
+                });
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_acks_in_background_service() => Verify("""
+        sealed class OrderPublisher : BackgroundService
+        {
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092" };
+                {|#0:config.Acks = Acks.None|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await producer.ProduceAsync("orders", new Message<string, string> { Value = "tick" }, stoppingToken);
+                }
+            }
+        }
+        """, AcksNone(0));
+
+    [Fact]
+    public Task Flags_acks_in_static_config_factory() => Verify("""
+        static class KafkaConfigs
+        {
+            public static ProducerConfig Orders() => new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.Leader|} };
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_builder_held_in_a_local_before_build() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.Leader|} };
+                var builder = new ProducerBuilder<string, string>(config);
+                builder.SetErrorHandler((_, e) => Console.WriteLine(e.Reason));
+                using var producer = builder.Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_one_write_once_when_the_config_feeds_two_producers() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.Leader|} };
+                using var orders = new ProducerBuilder<string, string>(config).Build();
+                using var audit = new ProducerBuilder<string, byte[]>(config).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_public_config_field_written_where_it_is_created() => Verify("""
+        class Publisher
+        {
+            public ProducerConfig Config = new() { {|#0:Acks = Acks.Leader|} };
+
+            public IProducer<string, string> Create() => new ProducerBuilder<string, string>(Config).Build();
+        }
+        """, AcksLeader(0));
+
+    // ---- flagged: lossy_topics does not exempt what it cannot prove ----------------------------
+
+    [Fact]
+    public Task Flags_lossy_producer_that_also_sends_to_another_topic() => VerifyLossy("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.Leader|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+                producer.Produce("metrics.cpu", new Message<string, string> { Value = "0.5" });
+                producer.Produce("orders", new Message<string, string> { Value = "order-1" });
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_lossy_option_when_the_topic_is_not_a_constant() => VerifyLossy("""
+        class Service
+        {
+            void Run(string topic)
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.Leader|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+                producer.Produce(topic, new Message<string, string> { Value = "0.5" });
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_lossy_option_when_the_producer_escapes() => VerifyLossy("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.None|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+                producer.Produce("metrics.cpu", new Message<string, string> { Value = "0.5" });
+                Publish(producer);
+            }
+
+            static void Publish(IProducer<string, string> producer) { }
+        }
+        """, AcksNone(0));
+
+    [Fact]
+    public Task Flags_lossy_option_when_the_producer_never_produces_in_view() => VerifyLossy("""
+        class Service
+        {
+            IProducer<string, string> Create()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.Leader|} };
+                return new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, AcksLeader(0));
+
+    // ---- silent: safe values ------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("Acks = Acks.All")]
+    [InlineData("Acks = null")]
+    [InlineData("BootstrapServers = \"localhost:9092\"")]
+    public Task Silent_for_safe_or_default_typed_acks(string setting) => Verify($$"""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { {{setting}} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("acks", "all")]
+    [InlineData("acks", "ALL")]
+    [InlineData("acks", "-1")]
+    [InlineData("request.required.acks", "-1")]
+    [InlineData("acks", "2")]
+    public Task Silent_for_safe_string_acks(string key, string value) => Verify($$"""
+        class Service
+        {
+            void Run()
+            {
+                var settings = new Dictionary<string, string> { ["bootstrap.servers"] = "localhost:9092", ["{{key}}"] = "{{value}}" };
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_weak_acks_is_overwritten_with_all() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { Acks = Acks.Leader };
+                config.Set("request.required.acks", "all");
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_weak_acks_is_reset_to_null() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { Acks = Acks.Leader };
+                config.Acks = null;
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_weak_acks_is_removed_from_the_dictionary() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var settings = new Dictionary<string, string> { ["acks"] = "1" };
+                settings.Remove("acks");
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_weak_acks_is_written_after_build() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092" };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+                config.Acks = Acks.Leader;
+                producer.Flush(TimeSpan.FromSeconds(5));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_consumer_and_admin_configs() => Verify("""
+        class Service
+        {
+            void Run()
+            {
+                var consumerConfig = new ConsumerConfig { GroupId = "g", Acks = Acks.Leader };
+                using var consumer = new ConsumerBuilder<string, string>(consumerConfig).Build();
+                var adminConfig = new AdminClientConfig { Acks = Acks.None };
+                using var admin = new AdminClientBuilder(adminConfig).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_dictionary_that_never_reaches_kafka() => Verify("""
+        class Service
+        {
+            Dictionary<string, string> Describe() => new Dictionary<string, string> { ["acks"] = "1" };
+        }
+        """);
+
+    // ---- silent: settings the analyzer cannot see ----------------------------------------------
+
+    [Fact]
+    public Task Silent_when_acks_is_bound_from_configuration_after_the_write() => Verify("""
+        class Service
+        {
+            void Run(IConfiguration configuration)
+            {
+                var config = new ProducerConfig { Acks = Acks.Leader };
+                configuration.GetSection("Kafka").Bind(config);
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_config_read_with_Get() => Verify("""
+        class Service
+        {
+            void Run(IConfiguration configuration)
+            {
+                var config = configuration.GetSection("Kafka").Get<ProducerConfig>()!;
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_options_value() => Verify("""
+        sealed class OrderPublisher
+        {
+            private readonly IProducer<string, string> _producer;
+
+            public OrderPublisher(IOptions<ProducerConfig> options)
+                => _producer = new ProducerBuilder<string, string>(options.Value).Build();
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_config_parameter() => Verify("""
+        class Service
+        {
+            IProducer<string, string> Create(ProducerConfig config) => new ProducerBuilder<string, string>(config).Build();
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_helper_method_result() => Verify("""
+        interface IKafkaConfigFactory
+        {
+            ProducerConfig Create();
+        }
+
+        class Service
+        {
+            void Run(IKafkaConfigFactory factory)
+            {
+                var config = factory.Create();
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_dictionary_filled_in_a_loop() => Verify("""
+        class Service
+        {
+            void Run(IEnumerable<KeyValuePair<string, string>> overrides)
+            {
+                var settings = new Dictionary<string, string> { ["acks"] = "1" };
+                foreach (var pair in overrides)
+                {
+                    settings[pair.Key] = pair.Value;
+                }
+
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_conditional_write() => Verify("""
+        class Service
+        {
+            void Run(bool fast)
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092" };
+                if (fast)
+                {
+                    config.Acks = Acks.Leader;
+                }
+
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_acks_from_a_variable() => Verify("""
+        class Service
+        {
+            void Run(Acks acks)
+            {
+                var config = new ProducerConfig { Acks = acks };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_config_is_passed_to_unknown_code_before_build() => Verify("""
+        class Service
+        {
+            void Run(Action<ProducerConfig> customize)
+            {
+                var config = new ProducerConfig { Acks = Acks.Leader };
+                customize(config);
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_field_config_is_changed_outside_the_constructor() => Verify("""
+        class Publisher
+        {
+            private readonly ProducerConfig _config = new() { Acks = Acks.Leader };
+
+            public void MakeDurable() => _config.Acks = Acks.All;
+
+            public IProducer<string, string> Create() => new ProducerBuilder<string, string>(_config).Build();
+        }
+        """);
+
+
+    // ---- silent: lossy_topics ----------------------------------------------------------------
+
+    [Fact]
+    public Task Silent_when_producer_sends_only_to_lossy_topics() => VerifyLossy("""
+        class MetricsReporter
+        {
+            void Report(double cpu)
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", Acks = Acks.Leader };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+                producer.Produce("metrics.cpu", new Message<string, string> { Value = cpu.ToString() });
+                producer.Produce("telemetry.host", new Message<string, string> { Value = "up" });
+                producer.Flush(TimeSpan.FromSeconds(5));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_field_producer_sends_only_to_lossy_topics() => VerifyLossy("""
+        sealed class MetricsReporter : IDisposable
+        {
+            private const string Topic = "metrics.requests";
+            private readonly IProducer<Null, string> _producer;
+
+            public MetricsReporter()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", Acks = Acks.None };
+                _producer = new ProducerBuilder<Null, string>(config).Build();
+            }
+
+            public void Count(int requests) => _producer.Produce(new TopicPartition(Topic, new Partition(0)), new Message<Null, string> { Value = requests.ToString() });
+
+            public void Dispose()
+            {
+                _producer.Flush(TimeSpan.FromSeconds(5));
+                _producer.Dispose();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Flags_lossy_looking_topics_without_the_option() => Verify("""
+        class MetricsReporter
+        {
+            void Report()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.Leader|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+                producer.Produce("metrics.cpu", new Message<string, string> { Value = "0.5" });
+            }
+        }
+        """, AcksLeader(0));
+
+    // ---- no two rules for one mistake ----------------------------------------------------------
+
+    [Fact]
+    public Task Leader_acks_with_idempotence_is_only_the_build_error() => VerifyAsync(
+        new[] { "KAFKA001", "KAFKA002", "KAFKA003", "KAFKA009" },
+        ProducerSources.Usings + """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true, {|#0:Acks = Acks.Leader|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """,
+        Diagnostic(Descriptors.KAFKA003_ProducerConfigRejected).WithLocation(0).WithArguments("enable.idempotence requires acks=all, but acks is 1"));
+}
