@@ -14,6 +14,7 @@ internal readonly struct ProducerSettings
         MessageTimeout = context.Get(ConfigKeys.MessageTimeoutMs);
         Linger = context.Get(ConfigKeys.LingerMs);
         RequestTimeout = context.Get(ConfigKeys.RequestTimeoutMs);
+        TransactionTimeout = context.Get(ConfigKeys.TransactionTimeoutMs);
     }
 
     public ConfigContext Context { get; }
@@ -33,6 +34,8 @@ internal readonly struct ProducerSettings
     public Setting Linger { get; }
 
     public Setting RequestTimeout { get; }
+
+    public Setting TransactionTimeout { get; }
 
     /// <summary>acks written as 0 or 1.</summary>
     public bool AcksWeak => AcksValue is 0 or 1;

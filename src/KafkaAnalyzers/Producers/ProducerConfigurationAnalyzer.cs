@@ -105,26 +105,69 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
             Report(reporter, rule, gapless, properties: null, "enable.gapless.guarantee requires enable.idempotence=true");
         }
 
-        var timeout = ProducerSettings.Int(settings.MessageTimeout);
-        var linger = ProducerSettings.Double(settings.Linger);
-        var timeoutAdjustedByTransactions = settings.MessageTimeout.IsDefault && !settings.TransactionalId.IsDefault;
-        if (timeout is { } t && t != 0 && linger is { } l && t <= l && !timeoutAdjustedByTransactions
-            && (settings.MessageTimeout.IsKnown || settings.Linger.IsKnown))
-        {
-            var message = $"message.timeout.ms ({t}) must be greater than linger.ms ({Format(l)})";
-            if (settings.MessageTimeout.IsKnown)
-            {
-                Report(reporter, rule, settings.MessageTimeout, DefaultMessageTimeoutMs > l ? RemoveWrite() : null, message);
-            }
-            else
-            {
-                Report(reporter, rule, settings.Linger, properties: null, message);
-            }
+        rejected |= ReportTimeoutConflicts(settings, reporter);
+        return rejected;
+    }
 
-            rejected |= Rejected.Timeout;
+    /// <summary>
+    /// message.timeout.ms must exceed linger.ms, which librdkafka enforces only when linger.ms is set
+    /// (otherwise it lowers linger.ms itself); a transactional producer's message.timeout.ms defaults to
+    /// transaction.timeout.ms and may not exceed it.
+    /// </summary>
+    private static Rejected ReportTimeoutConflicts(ProducerSettings settings, DeduplicatingReporter reporter)
+    {
+        var rule = Descriptors.KAFKA003_ProducerConfigRejected;
+        var transactional = settings.TransactionalIdSet && settings.IdempotenceOn;
+        var transactionTimeout = ProducerSettings.Int(settings.TransactionTimeout);
+        var timeout = ProducerSettings.Int(settings.MessageTimeout);
+        if (transactional && settings.MessageTimeout.IsKnown && timeout is { } explicitTimeout
+            && transactionTimeout is { } limit && explicitTimeout > limit)
+        {
+            Report(reporter, rule, settings.MessageTimeout, RemoveTimeoutFix(settings), $"a transactional producer requires message.timeout.ms <= transaction.timeout.ms, but message.timeout.ms is {explicitTimeout} and transaction.timeout.ms is {limit}");
+            return Rejected.Timeout;
         }
 
-        return rejected;
+        if (!settings.Linger.IsKnown || ProducerSettings.Double(settings.Linger) is not { } lingerMs)
+        {
+            return Rejected.None;
+        }
+
+        string timeoutText;
+        if (settings.MessageTimeout.IsKnown && timeout is { } known)
+        {
+            timeoutText = known.ToString(CultureInfo.InvariantCulture);
+        }
+        else if (settings.MessageTimeout.IsDefault && settings.TransactionalId.IsDefault)
+        {
+            timeout = DefaultMessageTimeoutMs;
+            timeoutText = $"{DefaultMessageTimeoutMs}, the default";
+        }
+        else if (settings.MessageTimeout.IsDefault && transactional && transactionTimeout is { } fromTransaction)
+        {
+            timeout = System.Math.Min(DefaultMessageTimeoutMs, fromTransaction);
+            timeoutText = $"{timeout}, from transaction.timeout.ms";
+        }
+        else
+        {
+            return Rejected.None;
+        }
+
+        if (timeout is not { } t || t == 0 || t > lingerMs)
+        {
+            return Rejected.None;
+        }
+
+        var message = $"message.timeout.ms ({timeoutText}) must be greater than linger.ms ({Format(lingerMs)})";
+        if (settings.MessageTimeout.IsKnown)
+        {
+            Report(reporter, rule, settings.MessageTimeout, RemoveTimeoutFix(settings), message);
+        }
+        else
+        {
+            Report(reporter, rule, settings.Linger, properties: null, message);
+        }
+
+        return Rejected.Timeout;
     }
 
     // ---- KAFKA001 -------------------------------------------------------------------------------
@@ -218,12 +261,30 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
         var linger = ProducerSettings.Double(settings.Linger);
         if (request is { } r && linger is { } l && timeout < r + l)
         {
-            Report(reporter, rule, settings.MessageTimeout, RemoveWrite(), $"{name} is {timeout} ms, less than one request timeout plus linger ({Format(r + l)} ms)");
+            Report(reporter, rule, settings.MessageTimeout, RemoveTimeoutFix(settings), $"{name} is {timeout} ms, less than one request timeout plus linger ({Format(r + l)} ms)");
         }
         else if (timeout < MinimumMessageTimeoutMs)
         {
-            Report(reporter, rule, settings.MessageTimeout, RemoveWrite(), $"{name} is {timeout} ms, under 10 seconds");
+            Report(reporter, rule, settings.MessageTimeout, RemoveTimeoutFix(settings), $"{name} is {timeout} ms, under 10 seconds");
         }
+    }
+
+    /// <summary>
+    /// Removing a message.timeout.ms override brings back librdkafka's default (for a transactional
+    /// producer, transaction.timeout.ms); offered only when that default provably builds.
+    /// </summary>
+    private static ImmutableDictionary<string, string?>? RemoveTimeoutFix(ProducerSettings settings)
+    {
+        long? restored = DefaultMessageTimeoutMs;
+        if (!settings.TransactionalId.IsDefault)
+        {
+            restored = settings.TransactionalIdSet && ProducerSettings.Int(settings.TransactionTimeout) is { } transaction
+                ? System.Math.Min(DefaultMessageTimeoutMs, transaction)
+                : null;
+        }
+
+        var linger = ProducerSettings.Double(settings.Linger);
+        return restored is { } timeout && linger is { } l && timeout > l ? RemoveWrite() : null;
     }
 
     // ---- helpers --------------------------------------------------------------------------------
