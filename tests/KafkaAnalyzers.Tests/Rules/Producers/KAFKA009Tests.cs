@@ -1,0 +1,389 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+using static KafkaAnalyzers.Tests.Rules.Producers.ProducerRuleVerifier;
+
+namespace KafkaAnalyzers.Tests.Rules.Producers;
+
+/// <summary>KAFKA009: retries disabled, or a delivery timeout too short to retry within.</summary>
+public class KAFKA009Tests
+{
+    private static readonly string[] Rule = { "KAFKA009" };
+
+    private static readonly string[] AllRules = { "KAFKA001", "KAFKA002", "KAFKA003", "KAFKA009" };
+
+    private static DiagnosticResult TooLow(int location, string why) => Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(location).WithArguments(why);
+
+    private static Task Verify(string source, params DiagnosticResult[] expected) => VerifyAsync(Rule, ProducerSources.Usings + source, expected);
+
+    private static Task VerifyInRun(string body, params DiagnosticResult[] expected) => Verify($$"""
+        class Service
+        {
+            void Run()
+            {
+        {{body}}
+            }
+        }
+        """, expected);
+
+    // ---- retries disabled -----------------------------------------------------------------------
+
+    [Fact]
+    public Task Flags_retries_zero_in_object_initializer() => VerifyInRun("""
+        var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:MessageSendMaxRetries = 0|} };
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """, TooLow(0, "MessageSendMaxRetries is 0, so nothing is retried"));
+
+    [Fact]
+    public Task Flags_retries_zero_assigned_after_creation() => VerifyInRun("""
+        var config = new ProducerConfig { MessageSendMaxRetries = 5 };
+        {|#0:config.MessageSendMaxRetries = 0|};
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """, TooLow(0, "MessageSendMaxRetries is 0, so nothing is retried"));
+
+    [Fact]
+    public Task Flags_retries_alias_zero_with_set() => VerifyInRun("""
+        var config = new ProducerConfig();
+        {|#0:config.Set("retries", "0")|};
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """, TooLow(0, "'retries' is 0, so nothing is retried"));
+
+    [Fact]
+    public Task Flags_message_send_max_retries_zero_in_dictionary() => VerifyInRun("""
+        var settings = new Dictionary<string, string> { { "bootstrap.servers", "localhost:9092" }, {|#0:{ "message.send.max.retries", "0" }|} };
+        using var producer = new ProducerBuilder<string, string>(settings).Build();
+        """, TooLow(0, "'message.send.max.retries' is 0, so nothing is retried"));
+
+    [Fact]
+    public Task Flags_retries_zero_in_pair_array() => VerifyInRun("""
+        var settings = new[] { new KeyValuePair<string, string>("bootstrap.servers", "localhost:9092"), {|#0:new KeyValuePair<string, string>("retries", "0")|} };
+        using var producer = new ProducerBuilder<string, string>(settings).Build();
+        """, TooLow(0, "'retries' is 0, so nothing is retried"));
+
+    [Fact]
+    public Task Flags_retries_zero_when_idempotence_is_unknown() => Verify("""
+        class Service
+        {
+            void Run(IConfiguration configuration)
+            {
+                var config = new ProducerConfig();
+                configuration.GetSection("Kafka").Bind(config);
+                {|#0:config.MessageSendMaxRetries = 0|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, TooLow(0, "MessageSendMaxRetries is 0, so nothing is retried"));
+
+    // ---- delivery timeout too short -------------------------------------------------------------
+
+    [Fact]
+    public Task Flags_message_timeout_below_default_request_timeout_plus_linger() => VerifyInRun("""
+        var config = new ProducerConfig { {|#0:MessageTimeoutMs = 20000|} };
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """, TooLow(0, "MessageTimeoutMs is 20000 ms, less than one request timeout plus linger (30005 ms)"));
+
+    [Fact]
+    public Task Flags_delivery_timeout_alias_in_dictionary() => VerifyInRun("""
+        var settings = new Dictionary<string, string> { ["bootstrap.servers"] = "localhost:9092" };
+        {|#0:settings["delivery.timeout.ms"] = "5000"|};
+        using var producer = new ProducerBuilder<string, string>(settings).Build();
+        """, TooLow(0, "'delivery.timeout.ms' is 5000 ms, less than one request timeout plus linger (30005 ms)"));
+
+    [Fact]
+    public Task Flags_message_timeout_below_explicit_request_timeout_plus_linger() => VerifyInRun("""
+        var config = new ProducerConfig { RequestTimeoutMs = 60000, LingerMs = 100 };
+        {|#0:config.Set("message.timeout.ms", "45000")|};
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """, TooLow(0, "'message.timeout.ms' is 45000 ms, less than one request timeout plus linger (60100 ms)"));
+
+    [Fact]
+    public Task Flags_message_timeout_under_ten_seconds_with_short_request_timeout() => VerifyInRun("""
+        var config = new ProducerConfig { RequestTimeoutMs = 1000, {|#0:MessageTimeoutMs = 5000|} };
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """, TooLow(0, "MessageTimeoutMs is 5000 ms, under 10 seconds"));
+
+    [Fact]
+    public Task Flags_message_timeout_under_ten_seconds_when_request_timeout_is_unknown() => Verify("""
+        class Service
+        {
+            void Run(IOptions<ProducerConfig> options)
+            {
+                var config = new ProducerConfig(options.Value) { {|#0:MessageTimeoutMs = 2000|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, TooLow(0, "MessageTimeoutMs is 2000 ms, under 10 seconds"));
+
+    [Fact]
+    public Task Flags_retries_and_timeout_together() => VerifyInRun("""
+        var config = new ProducerConfig
+        {
+            BootstrapServers = "localhost:9092",
+            {|#0:MessageSendMaxRetries = 0|},
+            {|#1:MessageTimeoutMs = 1000|},
+        };
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """,
+        TooLow(0, "MessageSendMaxRetries is 0, so nothing is retried"),
+        TooLow(1, "MessageTimeoutMs is 1000 ms, less than one request timeout plus linger (30005 ms)"));
+
+    // ---- where the configuration lives ----------------------------------------------------------
+
+    [Fact]
+    public Task Flags_field_config_set_up_in_constructor() => Verify("""
+        sealed class AuditPublisher
+        {
+            private readonly ProducerConfig _config;
+
+            public AuditPublisher()
+            {
+                _config = new ProducerConfig { BootstrapServers = "localhost:9092", EnableIdempotence = true };
+                {|#0:_config.MessageTimeoutMs = 3000|};
+            }
+
+            public IProducer<string, string> Create() => new ProducerBuilder<string, string>(_config).Build();
+        }
+        """, TooLow(0, "MessageTimeoutMs is 3000 ms, less than one request timeout plus linger (30005 ms)"));
+
+    [Fact]
+    public Task Flags_static_field_config() => Verify("""
+        static class Producers
+        {
+            private static readonly ProducerConfig Config = new() { BootstrapServers = "localhost:9092", {|#0:MessageSendMaxRetries = 0|} };
+
+            public static IProducer<string, string> Create() => new ProducerBuilder<string, string>(Config).Build();
+        }
+        """, TooLow(0, "MessageSendMaxRetries is 0, so nothing is retried"));
+
+    [Fact]
+    public Task Flags_in_dependency_injection_registration_lambda() => Verify("""
+        static class KafkaRegistration
+        {
+            public static IServiceCollection AddAuditProducer(this IServiceCollection services)
+                => services.AddSingleton(_ =>
+                {
+                    var config = new ProducerConfig { BootstrapServers = "localhost:9092" };
+                    {|#0:config.Set("delivery.timeout.ms", "1000")|};
+                    return new ProducerBuilder<string, string>(config).Build();
+                });
+        }
+        """, TooLow(0, "'delivery.timeout.ms' is 1000 ms, less than one request timeout plus linger (30005 ms)"));
+
+    [Fact]
+    public Task Flags_in_background_service() => Verify("""
+        sealed class AuditPublisher : BackgroundService
+        {
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:MessageSendMaxRetries = 0|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+                await producer.ProduceAsync("audit", new Message<string, string> { Value = "started" }, stoppingToken);
+            }
+        }
+        """, TooLow(0, "MessageSendMaxRetries is 0, so nothing is retried"));
+
+    [Fact]
+    public Task Flags_in_top_level_statements() => VerifyAsync(Rule, ProducerSources.Usings + """
+        var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:MessageTimeoutMs = 500|} };
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """, editorConfig: null, OutputKind.ConsoleApplication, TooLow(0, "MessageTimeoutMs is 500 ms, less than one request timeout plus linger (30005 ms)"));
+
+    [Fact]
+    public Task Flags_copy_that_inherits_retries_zero() => VerifyInRun("""
+        var client = new ProducerConfig { {|#0:MessageSendMaxRetries = 0|} };
+        var config = new ProducerConfig(client) { BootstrapServers = "localhost:9092" };
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """, TooLow(0, "MessageSendMaxRetries is 0, so nothing is retried"));
+
+    [Fact]
+    public Task Flags_even_when_the_producer_sends_only_to_lossy_topics() => VerifyAsync(Rule, ProducerSources.Usings + """
+        class MetricsReporter
+        {
+            void Report()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:MessageSendMaxRetries = 0|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+                producer.Produce("metrics.cpu", new Message<string, string> { Value = "0.5" });
+            }
+        }
+        """, EditorConfigLossyTopics, TooLow(0, "MessageSendMaxRetries is 0, so nothing is retried"));
+
+    // ---- silent: safe values --------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("BootstrapServers = \"localhost:9092\"")]
+    [InlineData("MessageSendMaxRetries = 1")]
+    [InlineData("MessageSendMaxRetries = 10")]
+    [InlineData("MessageSendMaxRetries = null")]
+    [InlineData("MessageTimeoutMs = 0")]
+    [InlineData("MessageTimeoutMs = 30005")]
+    [InlineData("MessageTimeoutMs = 120000")]
+    [InlineData("MessageTimeoutMs = null")]
+    [InlineData("RequestTimeoutMs = 5000, MessageTimeoutMs = 10000")]
+    [InlineData("RequestTimeoutMs = 5000, LingerMs = 100, MessageTimeoutMs = 15000")]
+    public Task Silent_for_safe_retries_and_timeouts(string setting) => VerifyInRun($$"""
+        var config = new ProducerConfig { {{setting}} };
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """);
+
+    [Theory]
+    [InlineData("retries", "3")]
+    [InlineData("message.send.max.retries", "2147483647")]
+    [InlineData("delivery.timeout.ms", "0")]
+    [InlineData("delivery.timeout.ms", "300000")]
+    [InlineData("message.timeout.ms", "60000")]
+    public Task Silent_for_safe_string_settings(string key, string value) => VerifyInRun($$"""
+        var settings = new Dictionary<string, string> { ["{{key}}"] = "{{value}}" };
+        using var producer = new ProducerBuilder<string, string>(settings).Build();
+        """);
+
+    [Fact]
+    public Task Silent_when_retries_zero_is_overwritten() => VerifyInRun("""
+        var config = new ProducerConfig { MessageSendMaxRetries = 0 };
+        config.Set("retries", "5");
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """);
+
+    [Fact]
+    public Task Silent_when_short_timeout_is_removed_from_the_dictionary() => VerifyInRun("""
+        var settings = new Dictionary<string, string> { ["message.timeout.ms"] = "1000" };
+        settings.Remove("message.timeout.ms");
+        using var producer = new ProducerBuilder<string, string>(settings).Build();
+        """);
+
+    // ---- silent: settings the analyzer cannot see -----------------------------------------------
+
+    [Fact]
+    public Task Silent_when_retries_come_from_configuration() => Verify("""
+        class Service
+        {
+            void Run(IConfiguration configuration)
+            {
+                var config = new ProducerConfig { MessageSendMaxRetries = 0, MessageTimeoutMs = 1000 };
+                configuration.GetSection("Kafka").Bind(config);
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_timeout_is_a_variable() => Verify("""
+        class Service
+        {
+            void Run(int timeoutMs, int retries)
+            {
+                var config = new ProducerConfig { MessageTimeoutMs = timeoutMs, MessageSendMaxRetries = retries };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_conditional_writes() => Verify("""
+        class Service
+        {
+            void Run(bool failFast)
+            {
+                var config = new ProducerConfig();
+                if (failFast)
+                {
+                    config.MessageSendMaxRetries = 0;
+                    config.MessageTimeoutMs = 1000;
+                }
+
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_ten_second_timeout_when_request_timeout_is_unknown() => Verify("""
+        class Service
+        {
+            void Run(IOptions<ProducerConfig> options)
+            {
+                var config = new ProducerConfig(options.Value) { MessageTimeoutMs = 15000 };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_options_value_and_parameters() => Verify("""
+        class Service
+        {
+            IProducer<string, string> FromOptions(IOptions<ProducerConfig> options) => new ProducerBuilder<string, string>(options.Value).Build();
+
+            IProducer<string, string> FromParameter(ProducerConfig config) => new ProducerBuilder<string, string>(config).Build();
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_config_is_passed_to_unknown_code_before_build() => Verify("""
+        class Service
+        {
+            void Run(Action<ProducerConfig> customize)
+            {
+                var config = new ProducerConfig { MessageSendMaxRetries = 0 };
+                customize(config);
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_dictionary_filled_in_a_loop() => Verify("""
+        class Service
+        {
+            void Run(IEnumerable<KeyValuePair<string, string>> overrides)
+            {
+                var settings = new Dictionary<string, string> { ["retries"] = "0" };
+                foreach (var pair in overrides)
+                {
+                    settings[pair.Key] = pair.Value;
+                }
+
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """);
+
+    // ---- no two rules for one mistake ----------------------------------------------------------
+
+    [Fact]
+    public Task Retries_zero_with_idempotence_is_only_the_build_error() => VerifyAsync(AllRules, ProducerSources.Usings + """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true };
+                {|#0:config.Set("retries", "0")|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, Diagnostic(Descriptors.KAFKA003_ProducerConfigRejected).WithLocation(0).WithArguments("enable.idempotence requires retries >= 1, but retries is 0"));
+
+    [Fact]
+    public Task Timeout_not_above_linger_is_only_the_build_error() => VerifyAsync(AllRules, ProducerSources.Usings + """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true, LingerMs = 500 };
+                {|#0:config.MessageTimeoutMs = 400|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, Diagnostic(Descriptors.KAFKA003_ProducerConfigRejected).WithLocation(0).WithArguments("message.timeout.ms (400) must be greater than linger.ms (500)"));
+
+    [Fact]
+    public Task Retries_zero_on_transactional_producer_is_only_the_build_error() => VerifyAsync(AllRules, ProducerSources.Usings + """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { TransactionalId = "audit-tx", {|#0:MessageSendMaxRetries = 0|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, Diagnostic(Descriptors.KAFKA003_ProducerConfigRejected).WithLocation(0).WithArguments("transactional.id turns on idempotence, which requires retries >= 1, but retries is 0"));
+}
