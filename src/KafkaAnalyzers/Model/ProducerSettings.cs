@@ -15,6 +15,8 @@ internal readonly struct ProducerSettings
         Linger = context.Get(ConfigKeys.LingerMs);
         RequestTimeout = context.Get(ConfigKeys.RequestTimeoutMs);
         TransactionTimeout = context.Get(ConfigKeys.TransactionTimeoutMs);
+        QueuingStrategy = context.Get(ConfigKeys.QueuingStrategy);
+        BackpressureThreshold = context.Get(ConfigKeys.BackpressureThreshold);
     }
 
     public ConfigContext Context { get; }
@@ -36,6 +38,16 @@ internal readonly struct ProducerSettings
     public Setting RequestTimeout { get; }
 
     public Setting TransactionTimeout { get; }
+
+    public Setting QueuingStrategy { get; }
+
+    public Setting BackpressureThreshold { get; }
+
+    /// <summary>queuing.strategy written as something other than fifo (idempotence requires fifo).</summary>
+    public bool QueuingNotFifo => QueuingStrategy.IsKnown && QueuingStrategy.Value is not null && !ConfigValues.EqualsIgnoreCase(QueuingStrategy.Value, "fifo");
+
+    /// <summary>queue.buffering.backpressure.threshold written above 1 (idempotence requires 1).</summary>
+    public bool BackpressureAboveOne => BackpressureThreshold.IsKnown && Int(BackpressureThreshold) > 1;
 
     /// <summary>acks written as 0 or 1.</summary>
     public bool AcksWeak => AcksValue is 0 or 1;

@@ -91,6 +91,16 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
                 Report(reporter, rule, settings.Retries, RemoveWrite(), $"{why} requires retries >= 1, but retries is 0");
                 rejected |= Rejected.Retries;
             }
+
+            if (settings.QueuingNotFifo)
+            {
+                Report(reporter, rule, settings.QueuingStrategy, RemoveWrite(), $"{why} requires queuing.strategy=fifo, but it is {settings.QueuingStrategy.Value}");
+            }
+
+            if (settings.BackpressureAboveOne)
+            {
+                Report(reporter, rule, settings.BackpressureThreshold, RemoveWrite(), $"{why} requires queue.buffering.backpressure.threshold=1, but it is {settings.BackpressureThreshold.Value}");
+            }
         }
 
         if (settings.TransactionalIdSet && settings.IdempotenceExplicitlyOff)
@@ -195,7 +205,7 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
             if ((rejected & Rejected.Idempotence) == 0)
             {
                 var write = settings.Idempotence.Write!;
-                reporter.Report(rule, write.Location, EnableIdempotenceFix(settings, FixProperties.ActionReplaceValue), AcksLocation(settings), $"{Name(write, "EnableIdempotence")} is false");
+                reporter.Report(rule, write.Location, EnableIdempotenceFix(settings, FixProperties.ActionReplaceValue, write.Location), AcksLocation(settings), $"{Name(write, "EnableIdempotence")} is false");
             }
 
             return;
@@ -204,20 +214,28 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
         var config = settings.Context;
         if (settings.Idempotence.IsDefault && config.DefaultsApply && settings.TransactionalId.IsDefault)
         {
-            reporter.Report(rule, config.Location, EnableIdempotenceFix(settings, FixProperties.ActionAddSetting), AcksLocation(settings), "Idempotence is never enabled (librdkafka's default is false)");
+            reporter.Report(rule, config.Location, EnableIdempotenceFix(settings, FixProperties.ActionAddSetting, config.Location), AcksLocation(settings), "Idempotence is never enabled (librdkafka's default is false)");
         }
     }
 
     /// <summary>
-    /// Turning idempotence on makes Build() throw when acks, max.in.flight or retries are explicitly set
-    /// to conflicting values (unset ones are adjusted by librdkafka), so the fix also sets acks to all,
+    /// Turning idempotence on makes Build() throw when acks, max.in.flight, retries, queuing.strategy or
+    /// the backpressure threshold are explicitly set to conflicting values (unset ones are adjusted by librdkafka), so the fix also sets acks to all,
     /// and is not offered when another conflicting setting is unknown or explicitly incompatible.
     /// </summary>
-    private static ImmutableDictionary<string, string?>? EnableIdempotenceFix(ProducerSettings settings, string action)
+    private static ImmutableDictionary<string, string?>? EnableIdempotenceFix(ProducerSettings settings, string action, Location at)
     {
+        if (settings.AcksWeak && settings.Acks.Write!.Location.SourceTree != at.SourceTree)
+        {
+            // The fix edits one document: a weak acks written in another file would be left to throw.
+            return null;
+        }
+
         if (!settings.Acks.IsCertain || !settings.MaxInFlight.IsCertain || !settings.Retries.IsCertain
+            || !settings.QueuingStrategy.IsCertain || !settings.BackpressureThreshold.IsCertain
             || (settings.MaxInFlight.IsKnown && ProducerSettings.Int(settings.MaxInFlight) > 5)
             || (settings.Retries.IsKnown && ProducerSettings.Int(settings.Retries) == 0)
+            || settings.QueuingNotFifo || settings.BackpressureAboveOne
             || (settings.AcksNotAll && !settings.AcksWeak))
         {
             return null;

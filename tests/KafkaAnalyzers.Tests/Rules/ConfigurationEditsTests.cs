@@ -90,4 +90,88 @@ public class ConfigurationEditsTests
                 }
             }
             """);
+
+    [Fact]
+    public Task Adds_a_setting_without_repeating_or_moving_comments()
+        => VerifyCS.VerifyCodeFixAsync("""
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var c1 = {|#0:new ProducerConfig { BootstrapServers = "b:9092", }|};
+                    using var p1 = new ProducerBuilder<string, string>(c1).Build();
+                    var c2 = {|#1:new ProducerConfig
+                    {
+                        BootstrapServers = "b:9092",
+                        // batching
+                        LingerMs = 20 // small batches
+                    }|};
+                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                    var c3 = {|#2:new ProducerConfig
+                    {
+                        // batching
+                        LingerMs = 20, // small batches
+                    }|};
+                    using var p3 = new ProducerBuilder<string, string>(c3).Build();
+                }
+            }
+            """,
+            new[] { VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(0).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(1).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(2).WithArguments("Idempotence is never enabled (librdkafka's default is false)") },
+            """
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var c1 = new ProducerConfig { BootstrapServers = "b:9092", EnableIdempotence = true, };
+                    using var p1 = new ProducerBuilder<string, string>(c1).Build();
+                    var c2 = new ProducerConfig
+                    {
+                        BootstrapServers = "b:9092",
+                        // batching
+                        LingerMs = 20, // small batches
+                        EnableIdempotence = true
+                    };
+                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                    var c3 = new ProducerConfig
+                    {
+                        // batching
+                        LingerMs = 20, // small batches
+                        EnableIdempotence = true,
+                    };
+                    using var p3 = new ProducerBuilder<string, string>(c3).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Adds_a_pair_to_a_key_value_list()
+        => VerifyCS.VerifyCodeFixAsync("""
+            using System.Collections.Generic;
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var pairs = {|#0:new List<KeyValuePair<string, string>> { new("bootstrap.servers", "b:9092") }|};
+                    using var producer = new ProducerBuilder<string, string>(pairs).Build();
+                }
+            }
+            """,
+            VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(0).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
+            """
+            using System.Collections.Generic;
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var pairs = new List<KeyValuePair<string, string>> { new("bootstrap.servers", "b:9092"), new KeyValuePair<string, string>("enable.idempotence", "true") };
+                    using var producer = new ProducerBuilder<string, string>(pairs).Build();
+                }
+            }
+            """);
 }

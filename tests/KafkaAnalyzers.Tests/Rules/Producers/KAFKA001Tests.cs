@@ -751,4 +751,164 @@ public class KAFKA001Tests
         }
         """,
         Diagnostic(Descriptors.KAFKA003_ProducerConfigRejected).WithLocation(0).WithArguments("enable.idempotence requires acks=all, but acks is 1"));
+
+    // ---- fix: set acks to all -------------------------------------------------------------------
+
+    private static Task VerifyFix(string source, DiagnosticResult[] expected, string fixedSource)
+        => VerifyFixAsync(Rule, ProducerSources.Usings + source, expected, ProducerSources.Usings + fixedSource);
+
+    [Fact]
+    public Task Fix_sets_typed_acks_to_all_keeping_comments() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig
+                {
+                    BootstrapServers = "localhost:9092",
+                    // latency matters more than durability (it does not)
+                    {|#0:Acks = Acks.Leader|}, // leader only
+                };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { AcksLeader(0) }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig
+                {
+                    BootstrapServers = "localhost:9092",
+                    // latency matters more than durability (it does not)
+                    Acks = Acks.All, // leader only
+                };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_sets_acks_assigned_later_to_all() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig();
+                {|#0:config.Acks = Acks.None|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { AcksNone(0) }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig();
+                config.Acks = Acks.All;
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_writes_the_fully_qualified_value_when_the_namespace_is_not_imported() => VerifyFixAsync(Rule, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new Confluent.Kafka.ProducerConfig { {|#0:Acks = Confluent.Kafka.Acks.Leader|} };
+                using var producer = new Confluent.Kafka.ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { AcksLeader(0) }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new Confluent.Kafka.ProducerConfig { Acks = Confluent.Kafka.Acks.All };
+                using var producer = new Confluent.Kafka.ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_sets_string_key_acks_to_all_in_every_form() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig();
+                {|#0:config.Set("request.required.acks", "1")|};
+                using var p1 = new ProducerBuilder<string, string>(config).Build();
+
+                var collection = new Dictionary<string, string> { {|#1:{ "acks", "0" }|} };
+                using var p2 = new ProducerBuilder<string, string>(collection).Build();
+
+                var indexers = new Dictionary<string, string> { {|#2:["acks"] = "1"|} };
+                using var p3 = new ProducerBuilder<string, string>(indexers).Build();
+
+                var assigned = new Dictionary<string, string>();
+                {|#3:assigned["acks"] = "1"|};
+                using var p4 = new ProducerBuilder<string, string>(assigned).Build();
+
+                var added = new Dictionary<string, string>();
+                {|#4:added.Add("acks", "0")|};
+                using var p5 = new ProducerBuilder<string, string>(added).Build();
+
+                var pairs = new List<KeyValuePair<string, string>> { {|#5:new("acks", "1")|} };
+                using var p6 = new ProducerBuilder<string, string>(pairs).Build();
+            }
+        }
+        """, new[] { AcksLeader(0), AcksNone(1), AcksLeader(2), AcksLeader(3), AcksNone(4), AcksLeader(5) }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig();
+                config.Set("request.required.acks", "all");
+                using var p1 = new ProducerBuilder<string, string>(config).Build();
+
+                var collection = new Dictionary<string, string> { { "acks", "all" } };
+                using var p2 = new ProducerBuilder<string, string>(collection).Build();
+
+                var indexers = new Dictionary<string, string> { ["acks"] = "all" };
+                using var p3 = new ProducerBuilder<string, string>(indexers).Build();
+
+                var assigned = new Dictionary<string, string>();
+                assigned["acks"] = "all";
+                using var p4 = new ProducerBuilder<string, string>(assigned).Build();
+
+                var added = new Dictionary<string, string>();
+                added.Add("acks", "all");
+                using var p5 = new ProducerBuilder<string, string>(added).Build();
+
+                var pairs = new List<KeyValuePair<string, string>> { new("acks", "all") };
+                using var p6 = new ProducerBuilder<string, string>(pairs).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_all_sets_every_weak_acks_in_the_document() => VerifyFix("""
+        static class Producers
+        {
+            private static readonly ProducerConfig Orders = new() { {|#0:Acks = Acks.Leader|} };
+            private static readonly ProducerConfig Audit = new() { {|#1:Acks = Acks.None|} };
+
+            public static IProducer<string, string> CreateOrders() => new ProducerBuilder<string, string>(Orders).Build();
+
+            public static IProducer<string, string> CreateAudit() => new ProducerBuilder<string, string>(Audit).Build();
+        }
+        """, new[] { AcksLeader(0), AcksNone(1) }, """
+        static class Producers
+        {
+            private static readonly ProducerConfig Orders = new() { Acks = Acks.All };
+            private static readonly ProducerConfig Audit = new() { Acks = Acks.All };
+
+            public static IProducer<string, string> CreateOrders() => new ProducerBuilder<string, string>(Orders).Build();
+
+            public static IProducer<string, string> CreateAudit() => new ProducerBuilder<string, string>(Audit).Build();
+        }
+        """);
 }

@@ -690,4 +690,442 @@ public class KAFKA002Tests
         """,
         Never(0).WithLocation(1),
         Diagnostic(Descriptors.KAFKA001_WeakAcks).WithLocation(1).WithArguments("1 (leader only)", "a message is reported delivered before it is replicated, so a leader failure loses it"));
+
+    // ---- fix: enable idempotence ----------------------------------------------------------------
+
+    private static Task VerifyFix(string source, DiagnosticResult[] expected, string fixedSource)
+        => VerifyFixAsync(Rule, ProducerSources.Usings + source, expected, ProducerSources.Usings + fixedSource);
+
+    private static Task VerifyNoFix(string source, params DiagnosticResult[] expected)
+        => VerifyNoFixAsync(Rule, ProducerSources.Usings + source, expected);
+
+    [Fact]
+    public Task Fix_adds_setting_to_single_line_initializer() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = {|#0:new ProducerConfig { BootstrapServers = "localhost:9092" }|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { Never(0) }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", EnableIdempotence = true };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_adds_setting_to_multi_line_initializer_with_trailing_comma_keeping_comments() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = {|#0:new ProducerConfig
+                {
+                    // the cluster
+                    BootstrapServers = "localhost:9092",
+                    LingerMs = 20, // batch a little
+                }|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { Never(0) }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig
+                {
+                    // the cluster
+                    BootstrapServers = "localhost:9092",
+                    LingerMs = 20, // batch a little
+                    EnableIdempotence = true,
+                };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_adds_setting_to_multi_line_initializer_without_trailing_comma() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = {|#0:new ProducerConfig
+                {
+                    BootstrapServers = "localhost:9092",
+                    LingerMs = 20
+                }|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { Never(0) }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig
+                {
+                    BootstrapServers = "localhost:9092",
+                    LingerMs = 20,
+                    EnableIdempotence = true
+                };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_adds_setting_to_empty_initializer() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = {|#0:new ProducerConfig { }|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { Never(0) }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_adds_initializer_to_creation_without_one() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = {|#0:new ProducerConfig()|};
+                config.BootstrapServers = "localhost:9092";
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { Never(0) }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true };
+                config.BootstrapServers = "localhost:9092";
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_adds_initializer_to_copy_constructor() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var client = new ClientConfig { BootstrapServers = "localhost:9092" };
+                var config = {|#0:new ProducerConfig(client)|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { Never(0) }, """
+        class Service
+        {
+            void Run()
+            {
+                var client = new ClientConfig { BootstrapServers = "localhost:9092" };
+                var config = new ProducerConfig(client) { EnableIdempotence = true };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_adds_initializer_to_target_typed_field_creation() => VerifyFix("""
+        static class Producers
+        {
+            private static readonly ProducerConfig Config = {|#0:new()|};
+
+            public static IProducer<string, string> Create() => new ProducerBuilder<string, string>(Config).Build();
+        }
+        """, new[] { Never(0) }, """
+        static class Producers
+        {
+            private static readonly ProducerConfig Config = new() { EnableIdempotence = true };
+
+            public static IProducer<string, string> Create() => new ProducerBuilder<string, string>(Config).Build();
+        }
+        """);
+
+    [Fact]
+    public Task Fix_adds_entry_to_dictionary_in_its_initializer_style() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var collection = {|#0:new Dictionary<string, string> { { "bootstrap.servers", "localhost:9092" } }|};
+                using var p1 = new ProducerBuilder<string, string>(collection).Build();
+
+                var indexers = {|#1:new Dictionary<string, string>
+                {
+                    ["bootstrap.servers"] = "localhost:9092",
+                }|};
+                using var p2 = new ProducerBuilder<string, string>(indexers).Build();
+
+                var empty = {|#2:new Dictionary<string, string>()|};
+                empty.Add("bootstrap.servers", "localhost:9092");
+                using var p3 = new ProducerBuilder<string, string>(empty).Build();
+            }
+        }
+        """, new[] { Never(0), Never(1), Never(2) }, """
+        class Service
+        {
+            void Run()
+            {
+                var collection = new Dictionary<string, string> { { "bootstrap.servers", "localhost:9092" }, { "enable.idempotence", "true" } };
+                using var p1 = new ProducerBuilder<string, string>(collection).Build();
+
+                var indexers = new Dictionary<string, string>
+                {
+                    ["bootstrap.servers"] = "localhost:9092",
+                    ["enable.idempotence"] = "true",
+                };
+                using var p2 = new ProducerBuilder<string, string>(indexers).Build();
+
+                var empty = new Dictionary<string, string> { { "enable.idempotence", "true" } };
+                empty.Add("bootstrap.servers", "localhost:9092");
+                using var p3 = new ProducerBuilder<string, string>(empty).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_adds_pair_to_pair_list() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var pairs = {|#0:new List<KeyValuePair<string, string>> { new("bootstrap.servers", "localhost:9092") }|};
+                using var p1 = new ProducerBuilder<string, string>(pairs).Build();
+
+                var empty = {|#1:new List<KeyValuePair<string, string>>()|};
+                empty.Add(new("bootstrap.servers", "localhost:9092"));
+                using var p2 = new ProducerBuilder<string, string>(empty).Build();
+            }
+        }
+        """, new[] { Never(0), Never(1) }, """
+        class Service
+        {
+            void Run()
+            {
+                var pairs = new List<KeyValuePair<string, string>> { new("bootstrap.servers", "localhost:9092"), new KeyValuePair<string, string>("enable.idempotence", "true") };
+                using var p1 = new ProducerBuilder<string, string>(pairs).Build();
+
+                var empty = new List<KeyValuePair<string, string>> { new KeyValuePair<string, string>("enable.idempotence", "true") };
+                empty.Add(new("bootstrap.servers", "localhost:9092"));
+                using var p2 = new ProducerBuilder<string, string>(empty).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_adds_setting_to_wrapping_config_of_a_dictionary() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var settings = new Dictionary<string, string> { ["bootstrap.servers"] = "localhost:9092" };
+                var config = {|#0:new ProducerConfig(settings)|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { Never(0) }, """
+        class Service
+        {
+            void Run()
+            {
+                var settings = new Dictionary<string, string> { ["bootstrap.servers"] = "localhost:9092" };
+                var config = new ProducerConfig(settings) { EnableIdempotence = true };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_adds_setting_and_sets_weak_acks_to_all() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = {|#0:new ProducerConfig { BootstrapServers = "localhost:9092" }|};
+                {|#1:config.Acks = Acks.Leader|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { Never(0).WithLocation(1) }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", EnableIdempotence = true };
+                config.Acks = Acks.All;
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_replaces_false_with_true() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { {|#0:EnableIdempotence = false|} /* was off */ };
+                using var p1 = new ProducerBuilder<string, string>(config).Build();
+
+                var settings = new Dictionary<string, string> { {|#1:{ "enable.idempotence", "false" }|} };
+                using var p2 = new ProducerBuilder<string, string>(settings).Build();
+
+                var set = new ProducerConfig();
+                {|#2:set.Set("enable.idempotence", "0")|};
+                using var p3 = new ProducerBuilder<string, string>(set).Build();
+            }
+        }
+        """, new[] { Off(0), Off(1, "'enable.idempotence' is false"), Off(2, "'enable.idempotence' is false") }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true /* was off */ };
+                using var p1 = new ProducerBuilder<string, string>(config).Build();
+
+                var settings = new Dictionary<string, string> { { "enable.idempotence", "true" } };
+                using var p2 = new ProducerBuilder<string, string>(settings).Build();
+
+                var set = new ProducerConfig();
+                set.Set("enable.idempotence", "true");
+                using var p3 = new ProducerBuilder<string, string>(set).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_replaces_false_and_string_key_weak_acks() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var settings = new Dictionary<string, string>
+                {
+                    {|#1:["request.required.acks"] = "0"|},
+                    {|#0:["enable.idempotence"] = "false"|},
+                };
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """, new[] { Off(0, "'enable.idempotence' is false").WithLocation(1) }, """
+        class Service
+        {
+            void Run()
+            {
+                var settings = new Dictionary<string, string>
+                {
+                    ["request.required.acks"] = "all",
+                    ["enable.idempotence"] = "true",
+                };
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_all_enables_idempotence_on_every_config_in_the_document() => VerifyFix("""
+        sealed class Publishers
+        {
+            private readonly ProducerConfig _orders = {|#0:new() { BootstrapServers = "localhost:9092" }|};
+            private readonly ProducerConfig _audit = new() { {|#1:EnableIdempotence = false|} };
+
+            public IProducer<string, string> Orders() => new ProducerBuilder<string, string>(_orders).Build();
+
+            public IProducer<string, string> Audit() => new ProducerBuilder<string, string>(_audit).Build();
+
+            public IProducer<string, string> Payments()
+                => new ProducerBuilder<string, string>({|#2:new ProducerConfig { {|#3:Acks = Acks.Leader|} }|}).Build();
+        }
+        """, new[] { Never(0), Off(1), Never(2).WithLocation(3) }, """
+        sealed class Publishers
+        {
+            private readonly ProducerConfig _orders = new() { BootstrapServers = "localhost:9092", EnableIdempotence = true };
+            private readonly ProducerConfig _audit = new() { EnableIdempotence = true };
+
+            public IProducer<string, string> Orders() => new ProducerBuilder<string, string>(_orders).Build();
+
+            public IProducer<string, string> Audit() => new ProducerBuilder<string, string>(_audit).Build();
+
+            public IProducer<string, string> Payments()
+                => new ProducerBuilder<string, string>(new ProducerConfig { Acks = Acks.All, EnableIdempotence = true }).Build();
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_when_acks_is_unknown() => VerifyNoFix("""
+        class Service
+        {
+            void Run(Acks acks)
+            {
+                var config = {|#0:new ProducerConfig { Acks = acks }|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, Never(0));
+
+    [Theory]
+    [InlineData("MaxInFlight = 10")]
+    [InlineData("MessageSendMaxRetries = 0")]
+    [InlineData("Acks = (Acks)2")]
+    [InlineData("QueueBufferingBackpressureThreshold = 10")]
+    public Task No_fix_when_another_setting_is_incompatible_with_idempotence(string setting) => VerifyNoFix($$"""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { {{setting}}, {|#0:EnableIdempotence = false|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, Off(0));
+
+    [Fact]
+    public Task No_fix_when_queuing_strategy_is_lifo() => VerifyNoFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = {|#0:new ProducerConfig()|};
+                config.Set("queuing.strategy", "lifo");
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, Never(0));
+
+    [Fact]
+    public Task No_fix_when_max_in_flight_comes_from_configuration() => VerifyNoFix("""
+        class Service
+        {
+            void Run(IConfiguration configuration)
+            {
+                var config = new ProducerConfig(configuration.GetSection("Kafka").Get<ProducerConfig>()!) { {|#0:EnableIdempotence = false|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, Off(0));
 }
