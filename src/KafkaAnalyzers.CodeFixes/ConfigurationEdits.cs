@@ -25,7 +25,7 @@ internal static class ConfigurationEdits
         return diagnostic.Properties.TryGetValue(FixProperties.Action, out var action) && action switch
         {
             FixProperties.ActionReplaceValue => ValueOf(node) is not null,
-            FixProperties.ActionRemoveWrite => RemovableNode(node) is not null,
+            FixProperties.ActionRemoveWrite => WriteRemoval.RemovableNode(node) is not null,
             FixProperties.ActionAddSetting => CreationOf(node) is not null,
             _ => false,
         };
@@ -57,7 +57,8 @@ internal static class ConfigurationEdits
                     ReplaceValue(editor, node, properties[FixProperties.TypedValue]!, properties[FixProperties.StringValue]!, replaced);
                     break;
                 case FixProperties.ActionRemoveWrite:
-                    editor.RemoveNode(RemovableNode(node)!, SyntaxRemoveOptions.KeepLeadingTrivia | SyntaxRemoveOptions.KeepUnbalancedDirectives);
+                    var (parent, without) = WriteRemoval.Plan(WriteRemoval.RemovableNode(node)!);
+                    editor.ReplaceNode(parent, (current, _) => without(current));
                     break;
                 case FixProperties.ActionAddSetting:
                     AddSetting(editor, model, CreationOf(node)!, properties, cancellationToken);
@@ -105,31 +106,6 @@ internal static class ConfigurationEdits
             ArgumentSyntax argument => ValueOf(argument.Expression),
             _ => null,
         };
-
-    // ---- remove a write -------------------------------------------------------------------------
-
-    /// <summary>The initializer element or statement that holds the write and nothing else.</summary>
-    private static SyntaxNode? RemovableNode(SyntaxNode write)
-    {
-        if (write is ArgumentSyntax argument)
-        {
-            write = argument.Expression;
-        }
-
-        switch (write.Parent)
-        {
-            case InitializerExpressionSyntax:
-                return write;
-            case ExpressionStatementSyntax statement when statement.Parent is BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax:
-                return statement.Parent is GlobalStatementSyntax global ? global : statement;
-            case ArgumentSyntax { Parent: ArgumentListSyntax { Arguments.Count: 1, Parent: InvocationExpressionSyntax { Parent: ExpressionStatementSyntax statement } } }
-                when statement.Parent is BlockSyntax:
-                // list.Add(new("key", "value"));
-                return statement;
-            default:
-                return null;
-        }
-    }
 
     // ---- add a setting --------------------------------------------------------------------------
 

@@ -115,6 +115,31 @@ public class KAFKA003Tests
         using var producer = new ProducerBuilder<string, string>(settings).Build();
         """, Rejected(0, "transactional.id requires enable.idempotence=true, but it is set to false"));
 
+    // ---- idempotence and queueing ---------------------------------------------------------------
+
+    [Fact]
+    public Task Flags_lifo_queuing_strategy_with_idempotence() => VerifyInRun("""
+        var config = new ProducerConfig { EnableIdempotence = true };
+        {|#0:config.Set("queuing.strategy", "lifo")|};
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """, Rejected(0, "enable.idempotence requires queuing.strategy=fifo, but it is lifo"));
+
+    [Fact]
+    public Task Flags_backpressure_threshold_above_one_with_idempotence() => VerifyInRun("""
+        var config = new ProducerConfig { EnableIdempotence = true, {|#0:QueueBufferingBackpressureThreshold = 10|} };
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """, Rejected(0, "enable.idempotence requires queue.buffering.backpressure.threshold=1, but it is 10"));
+
+    [Theory]
+    [InlineData("config.Set(\"queuing.strategy\", \"fifo\");")]
+    [InlineData("config.QueueBufferingBackpressureThreshold = 1;")]
+    [InlineData("config.EnableIdempotence = false; config.QueueBufferingBackpressureThreshold = 10;")]
+    public Task Silent_for_compatible_queueing_settings(string statements) => VerifyInRun($$"""
+        var config = new ProducerConfig { EnableIdempotence = true };
+        {{statements}}
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """);
+
     // ---- enable.gapless.guarantee ---------------------------------------------------------------
 
     [Fact]
@@ -541,4 +566,289 @@ public class KAFKA003Tests
             }
         }
         """, Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(0).WithArguments("MessageTimeoutMs is 3 ms, less than one request timeout plus linger (30005 ms)"));
+
+    // ---- fix: make the conflicting setting compatible -------------------------------------------
+
+    private static Task VerifyFix(string source, DiagnosticResult[] expected, string fixedSource)
+        => VerifyFixAsync(Rule, ProducerSources.Usings + source, expected, ProducerSources.Usings + fixedSource);
+
+    private static Task VerifyNoFix(string source, params DiagnosticResult[] expected)
+        => VerifyNoFixAsync(Rule, ProducerSources.Usings + source, expected);
+
+    [Fact]
+    public Task Fix_sets_acks_to_all_in_typed_and_string_forms() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig
+                {
+                    EnableIdempotence = true,
+                    {|#0:Acks = Acks.Leader|}, // was leader
+                };
+                using var p1 = new ProducerBuilder<string, string>(config).Build();
+
+                var settings = new Dictionary<string, string> { ["enable.idempotence"] = "true", {|#1:["acks"] = "0"|} };
+                using var p2 = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """, new[] { Rejected(0, "enable.idempotence requires acks=all, but acks is 1"), Rejected(1, "enable.idempotence requires acks=all, but acks is 0") }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig
+                {
+                    EnableIdempotence = true,
+                    Acks = Acks.All, // was leader
+                };
+                using var p1 = new ProducerBuilder<string, string>(config).Build();
+
+                var settings = new Dictionary<string, string> { ["enable.idempotence"] = "true", ["acks"] = "all" };
+                using var p2 = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_lowers_max_in_flight_to_five() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true };
+                {|#0:config.MaxInFlight = 100|};
+                using var p1 = new ProducerBuilder<string, string>(config).Build();
+
+                var pairs = new List<KeyValuePair<string, string>> { new("enable.idempotence", "true"), {|#1:new("max.in.flight.requests.per.connection", "6")|} };
+                using var p2 = new ProducerBuilder<string, string>(pairs).Build();
+            }
+        }
+        """, new[] { Rejected(0, "enable.idempotence requires max.in.flight <= 5, but it is 100"), Rejected(1, "enable.idempotence requires max.in.flight <= 5, but it is 6") }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true };
+                config.MaxInFlight = 5;
+                using var p1 = new ProducerBuilder<string, string>(config).Build();
+
+                var pairs = new List<KeyValuePair<string, string>> { new("enable.idempotence", "true"), new("max.in.flight.requests.per.connection", "5") };
+                using var p2 = new ProducerBuilder<string, string>(pairs).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_removes_retries_zero_in_every_form() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var typed = new ProducerConfig
+                {
+                    EnableIdempotence = true,
+                    {|#0:MessageSendMaxRetries = 0|},
+                    LingerMs = 5,
+                };
+                using var p1 = new ProducerBuilder<string, string>(typed).Build();
+
+                var set = new ProducerConfig { EnableIdempotence = true };
+                {|#1:set.Set("retries", "0")|};
+                using var p2 = new ProducerBuilder<string, string>(set).Build();
+
+                var dictionary = new Dictionary<string, string> { { "enable.idempotence", "true" }, {|#2:{ "message.send.max.retries", "0" }|} };
+                using var p3 = new ProducerBuilder<string, string>(dictionary).Build();
+
+                var pairs = new List<KeyValuePair<string, string>> { new("enable.idempotence", "true") };
+                pairs.Add({|#3:new("retries", "0")|});
+                using var p4 = new ProducerBuilder<string, string>(pairs).Build();
+            }
+        }
+        """, new[]
+        {
+            Rejected(0, "enable.idempotence requires retries >= 1, but retries is 0"),
+            Rejected(1, "enable.idempotence requires retries >= 1, but retries is 0"),
+            Rejected(2, "enable.idempotence requires retries >= 1, but retries is 0"),
+            Rejected(3, "enable.idempotence requires retries >= 1, but retries is 0"),
+        }, """
+        class Service
+        {
+            void Run()
+            {
+                var typed = new ProducerConfig
+                {
+                    EnableIdempotence = true,
+                    LingerMs = 5,
+                };
+                using var p1 = new ProducerBuilder<string, string>(typed).Build();
+
+                var set = new ProducerConfig { EnableIdempotence = true };
+                using var p2 = new ProducerBuilder<string, string>(set).Build();
+
+                var dictionary = new Dictionary<string, string> { { "enable.idempotence", "true" } };
+                using var p3 = new ProducerBuilder<string, string>(dictionary).Build();
+
+                var pairs = new List<KeyValuePair<string, string>> { new("enable.idempotence", "true") };
+                using var p4 = new ProducerBuilder<string, string>(pairs).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_enables_idempotence_on_transactional_producer() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { TransactionalId = "orders-tx", {|#0:EnableIdempotence = false|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { Rejected(0, "transactional.id requires enable.idempotence=true, but it is set to false") }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { TransactionalId = "orders-tx", EnableIdempotence = true };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_removes_message_timeout_not_above_linger() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true, LingerMs = 1000 };
+                {|#0:config.MessageTimeoutMs = 500|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { Rejected(0, "message.timeout.ms (500) must be greater than linger.ms (1000)") }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true, LingerMs = 1000 };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_removes_message_timeout_above_transaction_timeout() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var settings = new Dictionary<string, string> { ["transactional.id"] = "orders-tx", {|#0:["delivery.timeout.ms"] = "300000"|} };
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """, new[] { Rejected(0, "a transactional producer requires message.timeout.ms <= transaction.timeout.ms, but message.timeout.ms is 300000 and transaction.timeout.ms is 60000") }, """
+        class Service
+        {
+            void Run()
+            {
+                var settings = new Dictionary<string, string> { ["transactional.id"] = "orders-tx" };
+                using var producer = new ProducerBuilder<string, string>(settings).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_removes_queueing_overrides() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true, {|#0:QueueBufferingBackpressureThreshold = 4|} };
+                {|#1:config.Set("queuing.strategy", "lifo")|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[]
+        {
+            Rejected(0, "enable.idempotence requires queue.buffering.backpressure.threshold=1, but it is 4"),
+            Rejected(1, "enable.idempotence requires queuing.strategy=fifo, but it is lifo"),
+        }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_all_makes_every_conflict_compatible_in_one_config() => VerifyFix("""
+        static class KafkaRegistration
+        {
+            public static IServiceCollection AddPaymentProducer(this IServiceCollection services)
+                => services.AddSingleton(_ =>
+                {
+                    var config = new ProducerConfig
+                    {
+                        BootstrapServers = "localhost:9092",
+                        EnableIdempotence = true,
+                        {|#0:Acks = Acks.Leader|},
+                        {|#1:MaxInFlight = 20|},
+                        {|#2:MessageSendMaxRetries = 0|},
+                    };
+                    return new ProducerBuilder<string, string>(config).Build();
+                });
+        }
+        """, new[]
+        {
+            Rejected(0, "enable.idempotence requires acks=all, but acks is 1"),
+            Rejected(1, "enable.idempotence requires max.in.flight <= 5, but it is 20"),
+            Rejected(2, "enable.idempotence requires retries >= 1, but retries is 0"),
+        }, """
+        static class KafkaRegistration
+        {
+            public static IServiceCollection AddPaymentProducer(this IServiceCollection services)
+                => services.AddSingleton(_ =>
+                {
+                    var config = new ProducerConfig
+                    {
+                        BootstrapServers = "localhost:9092",
+                        EnableIdempotence = true,
+                        Acks = Acks.All,
+                        MaxInFlight = 5,
+                    };
+                    return new ProducerBuilder<string, string>(config).Build();
+                });
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_for_gapless_guarantee_or_linger_above_the_default_timeout() => VerifyNoFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { {|#0:EnableGaplessGuarantee = true|}, {|#1:LingerMs = 400000|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """,
+        Rejected(0, "enable.gapless.guarantee requires enable.idempotence=true"),
+        Rejected(1, "message.timeout.ms (300000, the default) must be greater than linger.ms (400000)"));
+
+    [Fact]
+    public Task No_fix_when_removing_the_timeout_would_still_not_exceed_linger() => VerifyNoFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true, LingerMs = 500000, {|#0:MessageTimeoutMs = 400000|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, Rejected(0, "message.timeout.ms (400000) must be greater than linger.ms (500000)"));
 }
