@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -31,7 +32,13 @@ internal sealed class OperationIndex
     public static OperationIndex Build(INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks)
     {
         var index = new OperationIndex(type);
-        foreach (var (owner, block) in blocks)
+
+        // Blocks arrive in whatever order concurrent analysis finished them; source order keeps every
+        // list below (and so the model's contexts) deterministic.
+        var ordered = blocks
+            .OrderBy(b => b.Root.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal)
+            .ThenBy(b => b.Root.Syntax.SpanStart);
+        foreach (var (owner, block) in ordered)
         {
             // A method's blocks hang under an IMethodBodyOperation / IConstructorBodyOperation that is
             // created on demand; index from that top once, so body and initializer blocks share it.

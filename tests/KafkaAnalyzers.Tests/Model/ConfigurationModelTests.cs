@@ -420,4 +420,39 @@ public class ConfigurationModelTests
         Assert.Equal(ConfigWriteForm.Property, writes[0].Form);
         Assert.Equal(ConfigWriteForm.SetCall, writes[1].Form);
     }
+
+    [Fact]
+    public async Task Config_declared_and_written_in_one_switch_section_is_known()
+    {
+        var analysis = await Analyze("""
+            class Service
+            {
+                void Run(string environment)
+                {
+                    switch (environment)
+                    {
+                        case "load-test":
+                            var config = new ProducerConfig();
+                            config.Set("retries", "0");
+                            using (var producer = new ProducerBuilder<string, string>(config).Build()) { }
+                            break;
+                    }
+                }
+            }
+            """);
+
+        var context = analysis.SingleContext(ClientRole.Producer);
+        AssertKnown(context, ConfigKeys.Retries, "0");
+        Assert.True(context.DefaultsApply);
+    }
+
+    [Fact]
+    public async Task Contexts_follow_source_order_whatever_order_blocks_are_analysed_in()
+    {
+        var methods = string.Concat(Enumerable.Range(1, 24).Select(i => $"    public static ProducerConfig Create{i}() => new ProducerConfig {{ LingerMs = {i} }};\n"));
+        var analysis = await Analyze("class Service\n{\n" + methods + "}\n");
+
+        var lingers = analysis.Configurations.Contexts.Select(c => c.Get(ConfigKeys.LingerMs).Value).ToArray();
+        Assert.Equal(Enumerable.Range(1, 24).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), lingers);
+    }
 }

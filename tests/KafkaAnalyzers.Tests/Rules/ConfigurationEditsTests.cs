@@ -174,4 +174,61 @@ public class ConfigurationEditsTests
                 }
             }
             """);
+
+    [Fact]
+    public Task Removes_a_write_with_its_line_keeping_comments_and_blank_lines()
+        => Producers.ProducerRuleVerifier.VerifyFixAsync(
+            new[] { "KAFKA009" },
+            """
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run(int mode)
+                {
+                    var c1 = new ProducerConfig { {|#0:MessageSendMaxRetries = 0|}, LingerMs = 5 };
+                    using var p1 = new ProducerBuilder<string, string>(c1).Build();
+
+                    var c2 = new ProducerConfig();
+
+                    // retries off for the benchmark
+                    {|#1:c2.MessageSendMaxRetries = 0|};
+                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                    switch (mode)
+                    {
+                        case 1:
+                            var c3 = new ProducerConfig();
+                            {|#2:c3.Set("retries", "0")|}; /* off */
+                            using (var p3 = new ProducerBuilder<string, string>(c3).Build()) { }
+                            break;
+                    }
+                }
+            }
+            """,
+            new[] { VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(0).WithArguments("MessageSendMaxRetries is 0, so nothing is retried"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(1).WithArguments("MessageSendMaxRetries is 0, so nothing is retried"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(2).WithArguments("'retries' is 0, so nothing is retried") },
+            """
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run(int mode)
+                {
+                    var c1 = new ProducerConfig { LingerMs = 5 };
+                    using var p1 = new ProducerBuilder<string, string>(c1).Build();
+
+                    var c2 = new ProducerConfig();
+
+                    // retries off for the benchmark
+                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                    switch (mode)
+                    {
+                        case 1:
+                            var c3 = new ProducerConfig();
+                            /* off */
+                            using (var p3 = new ProducerBuilder<string, string>(c3).Build()) { }
+                            break;
+                    }
+                }
+            }
+            """);
 }

@@ -386,4 +386,259 @@ public class KAFKA009Tests
             }
         }
         """, Diagnostic(Descriptors.KAFKA003_ProducerConfigRejected).WithLocation(0).WithArguments("transactional.id turns on idempotence, which requires retries >= 1, but retries is 0"));
+
+    // ---- fix: remove the override ---------------------------------------------------------------
+
+    private static Task VerifyFix(string source, DiagnosticResult[] expected, string fixedSource)
+        => VerifyFixAsync(Rule, ProducerSources.Usings + source, expected, ProducerSources.Usings + fixedSource);
+
+    [Fact]
+    public Task Fix_removes_override_from_single_line_initializer() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:MessageSendMaxRetries = 0|}, LingerMs = 5 };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { TooLow(0, "MessageSendMaxRetries is 0, so nothing is retried") }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", LingerMs = 5 };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_removes_last_override_from_multi_line_initializer_keeping_comments() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig
+                {
+                    BootstrapServers = "localhost:9092", // the cluster
+                    // fail fast: the caller retries
+                    {|#0:MessageTimeoutMs = 5000|}
+                };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { TooLow(0, "MessageTimeoutMs is 5000 ms, less than one request timeout plus linger (30005 ms)") }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig
+                {
+                    BootstrapServers = "localhost:9092" // the cluster
+                    // fail fast: the caller retries
+                };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_removes_statement_keeping_its_comment() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092" };
+                {|#0:config.MessageSendMaxRetries = 0|}; // no retries: duplicates hurt more
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[] { TooLow(0, "MessageSendMaxRetries is 0, so nothing is retried") }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092" };
+                // no retries: duplicates hurt more
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_removes_set_call_and_dictionary_writes() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig();
+                {|#0:config.Set("retries", "0")|};
+                using var p1 = new ProducerBuilder<string, string>(config).Build();
+
+                var collection = new Dictionary<string, string>
+                {
+                    { "bootstrap.servers", "localhost:9092" },
+                    {|#1:{ "delivery.timeout.ms", "5000" }|},
+                    { "linger.ms", "5" },
+                };
+                using var p2 = new ProducerBuilder<string, string>(collection).Build();
+
+                var indexers = new Dictionary<string, string> { {|#2:["message.send.max.retries"] = "0"|} };
+                using var p3 = new ProducerBuilder<string, string>(indexers).Build();
+
+                var assigned = new Dictionary<string, string>();
+                {|#3:assigned["message.timeout.ms"] = "1000"|};
+                {|#4:assigned.Add("retries", "0")|};
+                using var p4 = new ProducerBuilder<string, string>(assigned).Build();
+            }
+        }
+        """, new[]
+        {
+            TooLow(0, "'retries' is 0, so nothing is retried"),
+            TooLow(1, "'delivery.timeout.ms' is 5000 ms, less than one request timeout plus linger (30005 ms)"),
+            TooLow(2, "'message.send.max.retries' is 0, so nothing is retried"),
+            TooLow(3, "'message.timeout.ms' is 1000 ms, less than one request timeout plus linger (30005 ms)"),
+            TooLow(4, "'retries' is 0, so nothing is retried"),
+        }, """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig();
+                using var p1 = new ProducerBuilder<string, string>(config).Build();
+
+                var collection = new Dictionary<string, string>
+                {
+                    { "bootstrap.servers", "localhost:9092" },
+                    { "linger.ms", "5" },
+                };
+                using var p2 = new ProducerBuilder<string, string>(collection).Build();
+
+                var indexers = new Dictionary<string, string> { };
+                using var p3 = new ProducerBuilder<string, string>(indexers).Build();
+
+                var assigned = new Dictionary<string, string>();
+                using var p4 = new ProducerBuilder<string, string>(assigned).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_removes_pair_from_list_and_array() => VerifyFix("""
+        class Service
+        {
+            void Run()
+            {
+                var pairs = new List<KeyValuePair<string, string>> { new("bootstrap.servers", "localhost:9092") };
+                pairs.Add({|#0:new("retries", "0")|});
+                using var p1 = new ProducerBuilder<string, string>(pairs).Build();
+
+                var array = new[]
+                {
+                    new KeyValuePair<string, string>("bootstrap.servers", "localhost:9092"),
+                    {|#1:new KeyValuePair<string, string>("message.timeout.ms", "2000")|},
+                };
+                using var p2 = new ProducerBuilder<string, string>(array).Build();
+            }
+        }
+        """, new[]
+        {
+            TooLow(0, "'retries' is 0, so nothing is retried"),
+            TooLow(1, "'message.timeout.ms' is 2000 ms, less than one request timeout plus linger (30005 ms)"),
+        }, """
+        class Service
+        {
+            void Run()
+            {
+                var pairs = new List<KeyValuePair<string, string>> { new("bootstrap.servers", "localhost:9092") };
+                using var p1 = new ProducerBuilder<string, string>(pairs).Build();
+
+                var array = new[]
+                {
+                    new KeyValuePair<string, string>("bootstrap.servers", "localhost:9092"),
+                };
+                using var p2 = new ProducerBuilder<string, string>(array).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_removes_top_level_statement() => VerifyFixAsync(Rule, ProducerSources.Usings + """
+        var config = new ProducerConfig { BootstrapServers = "localhost:9092" };
+        {|#0:config.MessageTimeoutMs = 1000|};
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """, new[] { TooLow(0, "MessageTimeoutMs is 1000 ms, less than one request timeout plus linger (30005 ms)") }, ProducerSources.Usings + """
+        var config = new ProducerConfig { BootstrapServers = "localhost:9092" };
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """, outputKind: OutputKind.ConsoleApplication);
+
+    [Fact]
+    public Task Fix_all_removes_every_override_in_the_document() => VerifyFix("""
+        sealed class AuditPublisher
+        {
+            private readonly ProducerConfig _config;
+
+            public AuditPublisher()
+            {
+                _config = new ProducerConfig
+                {
+                    BootstrapServers = "localhost:9092",
+                    {|#0:MessageSendMaxRetries = 0|},
+                    {|#1:MessageTimeoutMs = 2000|},
+                    EnableIdempotence = false,
+                };
+            }
+
+            public IProducer<string, string> Create() => new ProducerBuilder<string, string>(_config).Build();
+
+            public static IProducer<string, string> CreateFast()
+            {
+                var config = new ProducerConfig();
+                {|#2:config.Set("delivery.timeout.ms", "3000")|};
+                {|#3:config.MessageSendMaxRetries = 0|};
+                return new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, new[]
+        {
+            TooLow(0, "MessageSendMaxRetries is 0, so nothing is retried"),
+            TooLow(1, "MessageTimeoutMs is 2000 ms, less than one request timeout plus linger (30005 ms)"),
+            TooLow(2, "'delivery.timeout.ms' is 3000 ms, less than one request timeout plus linger (30005 ms)"),
+            TooLow(3, "MessageSendMaxRetries is 0, so nothing is retried"),
+        }, """
+        sealed class AuditPublisher
+        {
+            private readonly ProducerConfig _config;
+
+            public AuditPublisher()
+            {
+                _config = new ProducerConfig
+                {
+                    BootstrapServers = "localhost:9092",
+                    EnableIdempotence = false,
+                };
+            }
+
+            public IProducer<string, string> Create() => new ProducerBuilder<string, string>(_config).Build();
+
+            public static IProducer<string, string> CreateFast()
+            {
+                var config = new ProducerConfig();
+                return new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_when_removing_the_timeout_would_make_build_throw() => VerifyNoFixAsync(Rule, ProducerSources.Usings + """
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { LingerMs = 300000, RequestTimeoutMs = 5000, {|#0:MessageTimeoutMs = 302000|} };
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, TooLow(0, "MessageTimeoutMs is 302000 ms, less than one request timeout plus linger (305000 ms)"));
 }

@@ -38,13 +38,15 @@ internal static class ProducerRuleVerifier
     /// Applies the fix (and Fix All in document, project and solution scope) and checks the result
     /// compiles. <paramref name="remaining"/> are the diagnostics the fixed code still has.
     /// </summary>
-    public static Task VerifyFixAsync(string[] rules, string source, DiagnosticResult[] expected, string fixedSource, DiagnosticResult[]? remaining = null, string? editorConfig = null)
+    public static Task VerifyFixAsync(string[] rules, string source, DiagnosticResult[] expected, string fixedSource, DiagnosticResult[]? remaining = null, string? editorConfig = null, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary)
     {
         var test = new CSharpCodeFixVerifier<ProducerConfigurationAnalyzer, ProducerConfigurationCodeFixProvider>.Test
         {
             TestCode = source,
             FixedCode = fixedSource,
         };
+        test.TestState.OutputKind = outputKind;
+        test.FixedState.OutputKind = outputKind;
         AddEditorConfig(test.TestState, editorConfig);
         AddEditorConfig(test.FixedState, editorConfig);
         test.DisabledDiagnostics.AddRange(AllRules.Except(rules));
