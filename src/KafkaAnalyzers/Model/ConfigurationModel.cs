@@ -486,6 +486,7 @@ internal sealed class ConfigurationModel
                 return ClassifyArgument(config, argument, reference, external);
 
             case IReturnOperation:
+                config.MayLeave = true;
                 return null;
 
             case ISimpleAssignmentOperation assignment when assignment.Value == child:
@@ -503,6 +504,7 @@ internal sealed class ConfigurationModel
                 return null;
 
             default:
+                config.MayLeave = true;
                 return ConfigEvent.Unknowable(reference, external);
         }
     }
@@ -589,8 +591,14 @@ internal sealed class ConfigurationModel
                 return null;
             case IInvocationOperation invocation:
                 var method = invocation.TargetMethod;
-                if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out || IsConfigurationBinder(method))
+                if (IsConfigurationBinder(method))
                 {
+                    return ConfigEvent.Unknowable(reference, external);
+                }
+
+                if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
+                {
+                    config.MayLeave = true;
                     return ConfigEvent.Unknowable(reference, external);
                 }
 
@@ -612,6 +620,7 @@ internal sealed class ConfigurationModel
     /// </summary>
     private ConfigEvent? Escape(TrackedConfig config, IOperation reference, bool external)
     {
+        config.MayLeave = true;
         if (external)
         {
             return ConfigEvent.Unknowable(reference, external);
@@ -663,7 +672,9 @@ internal sealed class ConfigurationModel
 
         foreach (var config in _configs.Distinct())
         {
-            if (!consumed.Contains(config) && config.FeedsKafka)
+            // A configuration no builder in view consumes is reported only when it is handed on
+            // (returned, passed or stored elsewhere); one that is only inspected never reaches a client.
+            if (!consumed.Contains(config) && config.FeedsKafka && (config.MayLeave || config.Holders.Count == 0))
             {
                 contexts.Add(new ConfigContext(TypeRole(config.KafkaType), StateAt(config, at: null, depth: 0), config.IsVisible ? config.PrimaryOrigin : null, builder: null));
             }
@@ -783,6 +794,9 @@ internal sealed class ConfigurationModel
 
         /// <summary>Reaches a builder or a Kafka config class: a dictionary that never does is not Kafka's.</summary>
         public bool FeedsKafka { get; set; }
+
+        /// <summary>Returned, passed to other code or stored where the model cannot follow it.</summary>
+        public bool MayLeave { get; set; }
 
         public IOperation? Scope { get; set; }
 

@@ -455,4 +455,32 @@ public class ConfigurationModelTests
         var lingers = analysis.Configurations.Contexts.Select(c => c.Get(ConfigKeys.LingerMs).Value).ToArray();
         Assert.Equal(Enumerable.Range(1, 24).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), lingers);
     }
+
+    [Fact]
+    public async Task Config_that_is_only_inspected_reaches_no_client()
+    {
+        var analysis = await Analyze("""
+            class Service
+            {
+                void Inspect()
+                {
+                    var config = new ProducerConfig { Acks = Acks.Leader };
+                    Console.WriteLine(config.Get("acks") + config.Acks);
+                }
+
+                ProducerConfig HandOn()
+                {
+                    var config = new ProducerConfig { Acks = Acks.None };
+                    return config;
+                }
+
+                void Pass(Action<ProducerConfig> register) => register(new ProducerConfig { LingerMs = 1 });
+            }
+            """);
+
+        var contexts = analysis.Configurations.Contexts;
+        Assert.Equal(2, contexts.Length);
+        AssertKnown(contexts[0], ConfigKeys.Acks, "0");
+        AssertKnown(contexts[1], ConfigKeys.LingerMs, "1");
+    }
 }

@@ -682,6 +682,27 @@ public class KAFKA001Tests
         """);
 
 
+    [Fact]
+    public Task Silent_for_configs_a_unit_test_only_inspects() => Verify("""
+        class ConfigTests
+        {
+            public void Acks_is_written_as_a_number()
+            {
+                var none = new ProducerConfig { Acks = Acks.None };
+                var leader = new ProducerConfig { Acks = Acks.Leader };
+                if (none.Get("acks") != "0" || leader.Acks != Acks.Leader)
+                {
+                    throw new InvalidOperationException("unexpected");
+                }
+            }
+
+            public void Every_enum_compiles()
+            {
+                var config = new ProducerConfig { CompressionType = CompressionType.Lz4, Acks = Acks.Leader };
+            }
+        }
+        """);
+
     // ---- silent: lossy_topics ----------------------------------------------------------------
 
     [Fact]

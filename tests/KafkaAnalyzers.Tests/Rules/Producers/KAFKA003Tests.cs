@@ -517,6 +517,18 @@ public class KAFKA003Tests
         }
         """);
 
+    [Fact]
+    public Task Silent_for_config_a_unit_test_only_inspects() => Verify("""
+        class ConfigTests
+        {
+            public void Settings_round_trip()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true, Acks = Acks.Leader, MaxInFlight = 10, MessageSendMaxRetries = 0 };
+                Console.WriteLine(string.Join(",", config.Select(pair => pair.Key)));
+            }
+        }
+        """);
+
     // ---- no two rules for one mistake ----------------------------------------------------------
 
     [Fact]
