@@ -39,7 +39,7 @@ internal static partial class Descriptors
         Categories.Reliability,
         DiagnosticSeverity.Warning,
         "Retries disabled or delivery timeout too short",
-        "{0}: a broker hiccup becomes a failed delivery; remove the override",
+        "{0}: a broker hiccup becomes a failed delivery; {1}",
         "librdkafka retries transient produce errors (leader elections, timeouts, NOT_ENOUGH_REPLICAS) until message.timeout.ms expires. "
         + "Disabling retries or shortening the delivery timeout turns routine broker events into lost messages.",
         dataLoss: true);

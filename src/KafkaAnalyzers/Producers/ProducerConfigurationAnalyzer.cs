@@ -21,6 +21,8 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
 
     private const long MinimumMessageTimeoutMs = 10000;
 
+    private const string RemoveTheOverride = "remove the override";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.KAFKA001_WeakAcks,
         Descriptors.KAFKA002_IdempotenceNotEnabled,
@@ -266,7 +268,7 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
         var rule = Descriptors.KAFKA009_RetriesOrTimeoutTooLow;
         if ((rejected & Rejected.Retries) == 0 && settings.Retries.IsKnown && ProducerSettings.Int(settings.Retries) == 0)
         {
-            Report(reporter, rule, settings.Retries, RemoveWrite(), $"{Name(settings.Retries.Write!, "MessageSendMaxRetries")} is 0, so nothing is retried");
+            reporter.Report(rule, settings.Retries.Write!.Location, RemoveWrite(), additionalLocations: null, $"{Name(settings.Retries.Write!, "MessageSendMaxRetries")} is 0, so nothing is retried", RemoveTheOverride);
         }
 
         if ((rejected & Rejected.Timeout) != 0 || !settings.MessageTimeout.IsKnown || ProducerSettings.Int(settings.MessageTimeout) is not { } timeout || timeout == 0)
@@ -279,11 +281,11 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
         var linger = ProducerSettings.Double(settings.Linger);
         if (request is { } r && linger is { } l && timeout < r + l)
         {
-            Report(reporter, rule, settings.MessageTimeout, RemoveTimeoutFix(settings), $"{name} is {timeout} ms, less than one request timeout plus linger ({Format(r + l)} ms)");
+            reporter.Report(rule, settings.MessageTimeout.Write!.Location, RemoveTimeoutFix(settings), additionalLocations: null, $"{name} is {timeout} ms, less than one request timeout plus linger ({Format(r + l)} ms)", "remove the override, or lower request.timeout.ms so a retry fits");
         }
         else if (timeout < MinimumMessageTimeoutMs)
         {
-            Report(reporter, rule, settings.MessageTimeout, RemoveTimeoutFix(settings), $"{name} is {timeout} ms, under 10 seconds");
+            reporter.Report(rule, settings.MessageTimeout.Write!.Location, RemoveTimeoutFix(settings), additionalLocations: null, $"{name} is {timeout} ms, under 10 seconds", RemoveTheOverride);
         }
     }
 

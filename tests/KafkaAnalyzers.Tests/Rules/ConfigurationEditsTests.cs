@@ -204,9 +204,9 @@ public class ConfigurationEditsTests
                 }
             }
             """,
-            new[] { VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(0).WithArguments("MessageSendMaxRetries is 0, so nothing is retried"),
-                    VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(1).WithArguments("MessageSendMaxRetries is 0, so nothing is retried"),
-                    VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(2).WithArguments("'retries' is 0, so nothing is retried") },
+            new[] { VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(0).WithArguments("MessageSendMaxRetries is 0, so nothing is retried", "remove the override"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(1).WithArguments("MessageSendMaxRetries is 0, so nothing is retried", "remove the override"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(2).WithArguments("'retries' is 0, so nothing is retried", "remove the override") },
             """
             using Confluent.Kafka;
             class Service

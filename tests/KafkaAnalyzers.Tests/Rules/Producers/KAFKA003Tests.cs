@@ -577,7 +577,7 @@ public class KAFKA003Tests
                 using var producer = new ProducerBuilder<string, string>(config).Build();
             }
         }
-        """, Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(0).WithArguments("MessageTimeoutMs is 3 ms, less than one request timeout plus linger (30005 ms)"));
+        """, Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(0).WithArguments("MessageTimeoutMs is 3 ms, less than one request timeout plus linger (30005 ms)", "remove the override, or lower request.timeout.ms so a retry fits"));
 
     // ---- fix: make the conflicting setting compatible -------------------------------------------
 

@@ -11,7 +11,10 @@ public class KAFKA009Tests
 
     private static readonly string[] AllRules = { "KAFKA001", "KAFKA002", "KAFKA003", "KAFKA009" };
 
-    private static DiagnosticResult TooLow(int location, string why) => Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(location).WithArguments(why);
+    private const string RequestTimeoutHint = "remove the override, or lower request.timeout.ms so a retry fits";
+
+    private static DiagnosticResult TooLow(int location, string why, string fix = "remove the override")
+        => Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(location).WithArguments(why, fix);
 
     private static Task Verify(string source, params DiagnosticResult[] expected) => VerifyAsync(Rule, ProducerSources.Usings + source, expected);
 
@@ -79,21 +82,21 @@ public class KAFKA009Tests
     public Task Flags_message_timeout_below_default_request_timeout_plus_linger() => VerifyInRun("""
         var config = new ProducerConfig { {|#0:MessageTimeoutMs = 20000|} };
         using var producer = new ProducerBuilder<string, string>(config).Build();
-        """, TooLow(0, "MessageTimeoutMs is 20000 ms, less than one request timeout plus linger (30005 ms)"));
+        """, TooLow(0, "MessageTimeoutMs is 20000 ms, less than one request timeout plus linger (30005 ms)", RequestTimeoutHint));
 
     [Fact]
     public Task Flags_delivery_timeout_alias_in_dictionary() => VerifyInRun("""
         var settings = new Dictionary<string, string> { ["bootstrap.servers"] = "localhost:9092" };
         {|#0:settings["delivery.timeout.ms"] = "5000"|};
         using var producer = new ProducerBuilder<string, string>(settings).Build();
-        """, TooLow(0, "'delivery.timeout.ms' is 5000 ms, less than one request timeout plus linger (30005 ms)"));
+        """, TooLow(0, "'delivery.timeout.ms' is 5000 ms, less than one request timeout plus linger (30005 ms)", RequestTimeoutHint));
 
     [Fact]
     public Task Flags_message_timeout_below_explicit_request_timeout_plus_linger() => VerifyInRun("""
         var config = new ProducerConfig { RequestTimeoutMs = 60000, LingerMs = 100 };
         {|#0:config.Set("message.timeout.ms", "45000")|};
         using var producer = new ProducerBuilder<string, string>(config).Build();
-        """, TooLow(0, "'message.timeout.ms' is 45000 ms, less than one request timeout plus linger (60100 ms)"));
+        """, TooLow(0, "'message.timeout.ms' is 45000 ms, less than one request timeout plus linger (60100 ms)", RequestTimeoutHint));
 
     [Fact]
     public Task Flags_message_timeout_under_ten_seconds_with_short_request_timeout() => VerifyInRun("""
@@ -124,7 +127,39 @@ public class KAFKA009Tests
         using var producer = new ProducerBuilder<string, string>(config).Build();
         """,
         TooLow(0, "MessageSendMaxRetries is 0, so nothing is retried"),
-        TooLow(1, "MessageTimeoutMs is 1000 ms, less than one request timeout plus linger (30005 ms)"));
+        TooLow(1, "MessageTimeoutMs is 1000 ms, less than one request timeout plus linger (30005 ms)", RequestTimeoutHint));
+
+    [Fact]
+    public Task Flags_delivery_timeout_chosen_under_an_upstream_deadline_in_a_registration_lambda() => VerifyAsync(Rule, ProducerSources.Usings + """
+        var services = (IServiceCollection)null!;
+        services.AddSingleton(sp =>
+        {
+            var config = new ProducerConfig
+            {
+                BootstrapServers = "localhost:9092",
+                Acks = Acks.All,
+                EnableIdempotence = true,
+                LingerMs = 20,
+                // must stay under the caller's 30 s upload deadline
+                {|#0:MessageTimeoutMs = 20_000|},
+                MessageSendMaxRetries = 10,
+            };
+            return new ProducerBuilder<string, string>(config).Build();
+        });
+        """, editorConfig: null, OutputKind.ConsoleApplication,
+        TooLow(0, "MessageTimeoutMs is 20000 ms, less than one request timeout plus linger (30020 ms)", RequestTimeoutHint));
+
+    [Fact]
+    public Task Silent_for_delivery_timeout_under_a_deadline_when_request_timeout_leaves_room_to_retry() => VerifyInRun("""
+        var config = new ProducerConfig
+        {
+            EnableIdempotence = true,
+            LingerMs = 20,
+            RequestTimeoutMs = 5000,
+            MessageTimeoutMs = 20_000,
+        };
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """);
 
     // ---- where the configuration lives ----------------------------------------------------------
 
@@ -142,7 +177,7 @@ public class KAFKA009Tests
 
             public IProducer<string, string> Create() => new ProducerBuilder<string, string>(_config).Build();
         }
-        """, TooLow(0, "MessageTimeoutMs is 3000 ms, less than one request timeout plus linger (30005 ms)"));
+        """, TooLow(0, "MessageTimeoutMs is 3000 ms, less than one request timeout plus linger (30005 ms)", RequestTimeoutHint));
 
     [Fact]
     public Task Flags_static_field_config() => Verify("""
@@ -166,7 +201,7 @@ public class KAFKA009Tests
                     return new ProducerBuilder<string, string>(config).Build();
                 });
         }
-        """, TooLow(0, "'delivery.timeout.ms' is 1000 ms, less than one request timeout plus linger (30005 ms)"));
+        """, TooLow(0, "'delivery.timeout.ms' is 1000 ms, less than one request timeout plus linger (30005 ms)", RequestTimeoutHint));
 
     [Fact]
     public Task Flags_in_background_service() => Verify("""
@@ -185,7 +220,7 @@ public class KAFKA009Tests
     public Task Flags_in_top_level_statements() => VerifyAsync(Rule, ProducerSources.Usings + """
         var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:MessageTimeoutMs = 500|} };
         using var producer = new ProducerBuilder<string, string>(config).Build();
-        """, editorConfig: null, OutputKind.ConsoleApplication, TooLow(0, "MessageTimeoutMs is 500 ms, less than one request timeout plus linger (30005 ms)"));
+        """, editorConfig: null, OutputKind.ConsoleApplication, TooLow(0, "MessageTimeoutMs is 500 ms, less than one request timeout plus linger (30005 ms)", RequestTimeoutHint));
 
     [Fact]
     public Task Flags_copy_that_inherits_retries_zero() => VerifyInRun("""
@@ -428,7 +463,7 @@ public class KAFKA009Tests
                 using var producer = new ProducerBuilder<string, string>(config).Build();
             }
         }
-        """, new[] { TooLow(0, "MessageTimeoutMs is 5000 ms, less than one request timeout plus linger (30005 ms)") }, """
+        """, new[] { TooLow(0, "MessageTimeoutMs is 5000 ms, less than one request timeout plus linger (30005 ms)", RequestTimeoutHint) }, """
         class Service
         {
             void Run()
@@ -496,9 +531,9 @@ public class KAFKA009Tests
         """, new[]
         {
             TooLow(0, "'retries' is 0, so nothing is retried"),
-            TooLow(1, "'delivery.timeout.ms' is 5000 ms, less than one request timeout plus linger (30005 ms)"),
+            TooLow(1, "'delivery.timeout.ms' is 5000 ms, less than one request timeout plus linger (30005 ms)", RequestTimeoutHint),
             TooLow(2, "'message.send.max.retries' is 0, so nothing is retried"),
-            TooLow(3, "'message.timeout.ms' is 1000 ms, less than one request timeout plus linger (30005 ms)"),
+            TooLow(3, "'message.timeout.ms' is 1000 ms, less than one request timeout plus linger (30005 ms)", RequestTimeoutHint),
             TooLow(4, "'retries' is 0, so nothing is retried"),
         }, """
         class Service
@@ -545,7 +580,7 @@ public class KAFKA009Tests
         """, new[]
         {
             TooLow(0, "'retries' is 0, so nothing is retried"),
-            TooLow(1, "'message.timeout.ms' is 2000 ms, less than one request timeout plus linger (30005 ms)"),
+            TooLow(1, "'message.timeout.ms' is 2000 ms, less than one request timeout plus linger (30005 ms)", RequestTimeoutHint),
         }, """
         class Service
         {
@@ -568,7 +603,7 @@ public class KAFKA009Tests
         var config = new ProducerConfig { BootstrapServers = "localhost:9092" };
         {|#0:config.MessageTimeoutMs = 1000|};
         using var producer = new ProducerBuilder<string, string>(config).Build();
-        """, new[] { TooLow(0, "MessageTimeoutMs is 1000 ms, less than one request timeout plus linger (30005 ms)") }, ProducerSources.Usings + """
+        """, new[] { TooLow(0, "MessageTimeoutMs is 1000 ms, less than one request timeout plus linger (30005 ms)", RequestTimeoutHint) }, ProducerSources.Usings + """
         var config = new ProducerConfig { BootstrapServers = "localhost:9092" };
         using var producer = new ProducerBuilder<string, string>(config).Build();
         """, outputKind: OutputKind.ConsoleApplication);
@@ -603,8 +638,8 @@ public class KAFKA009Tests
         """, new[]
         {
             TooLow(0, "MessageSendMaxRetries is 0, so nothing is retried"),
-            TooLow(1, "MessageTimeoutMs is 2000 ms, less than one request timeout plus linger (30005 ms)"),
-            TooLow(2, "'delivery.timeout.ms' is 3000 ms, less than one request timeout plus linger (30005 ms)"),
+            TooLow(1, "MessageTimeoutMs is 2000 ms, less than one request timeout plus linger (30005 ms)", RequestTimeoutHint),
+            TooLow(2, "'delivery.timeout.ms' is 3000 ms, less than one request timeout plus linger (30005 ms)", RequestTimeoutHint),
             TooLow(3, "MessageSendMaxRetries is 0, so nothing is retried"),
         }, """
         sealed class AuditPublisher
@@ -640,5 +675,5 @@ public class KAFKA009Tests
                 using var producer = new ProducerBuilder<string, string>(config).Build();
             }
         }
-        """, TooLow(0, "MessageTimeoutMs is 302000 ms, less than one request timeout plus linger (305000 ms)"));
+        """, TooLow(0, "MessageTimeoutMs is 302000 ms, less than one request timeout plus linger (305000 ms)", RequestTimeoutHint));
 }
