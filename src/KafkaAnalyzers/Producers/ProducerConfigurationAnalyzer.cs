@@ -44,7 +44,7 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
             if (!SendsOnlyToLossyTopics(analysis, config))
             {
                 ReportWeakAcks(settings, rejected, reporter);
-                ReportIdempotence(settings, rejected, reporter);
+                ReportIdempotence(analysis.Symbols, settings, rejected, reporter);
             }
 
             ReportRetriesAndTimeout(settings, rejected, reporter);
@@ -199,7 +199,7 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
 
     // ---- KAFKA002 -------------------------------------------------------------------------------
 
-    private static void ReportIdempotence(ProducerSettings settings, Rejected rejected, DeduplicatingReporter reporter)
+    private static void ReportIdempotence(KafkaSymbols symbols, ProducerSettings settings, Rejected rejected, DeduplicatingReporter reporter)
     {
         var rule = Descriptors.KAFKA002_IdempotenceNotEnabled;
         if (settings.IdempotenceExplicitlyOff)
@@ -207,7 +207,7 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
             if ((rejected & Rejected.Idempotence) == 0)
             {
                 var write = settings.Idempotence.Write!;
-                reporter.Report(rule, write.Location, EnableIdempotenceFix(settings, FixProperties.ActionReplaceValue, write.Location), AcksLocation(settings), $"{Name(write, "EnableIdempotence")} is false");
+                reporter.Report(rule, write.Location, EnableIdempotenceFix(symbols, settings, FixProperties.ActionReplaceValue, write.Location), AcksLocation(settings), $"{Name(write, "EnableIdempotence")} is false");
             }
 
             return;
@@ -216,7 +216,7 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
         var config = settings.Context;
         if (settings.Idempotence.IsDefault && config.DefaultsApply && settings.TransactionalId.IsDefault)
         {
-            reporter.Report(rule, config.Location, EnableIdempotenceFix(settings, FixProperties.ActionAddSetting, config.Location), AcksLocation(settings), "Idempotence is never enabled (librdkafka's default is false)");
+            reporter.Report(rule, config.Location, EnableIdempotenceFix(symbols, settings, FixProperties.ActionAddSetting, config.Location), AcksLocation(settings), "Idempotence is never enabled (librdkafka's default is false)");
         }
     }
 
@@ -225,8 +225,15 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
     /// the backpressure threshold are explicitly set to conflicting values (unset ones are adjusted by librdkafka), so the fix also sets acks to all,
     /// and is not offered when another conflicting setting is unknown or explicitly incompatible.
     /// </summary>
-    private static ImmutableDictionary<string, string?>? EnableIdempotenceFix(ProducerSettings settings, string action, Location at)
+    private static ImmutableDictionary<string, string?>? EnableIdempotenceFix(KafkaSymbols symbols, ProducerSettings settings, string action, Location at)
     {
+        if (action == FixProperties.ActionAddSetting && settings.Context.Origin?.Type is INamedTypeSymbol type
+            && symbols.IsKafkaConfigType(type) && !HasProperty(type, "EnableIdempotence"))
+        {
+            // A ClientConfig (or another config class without the property) handed to a ProducerBuilder.
+            return null;
+        }
+
         if (settings.AcksWeak && settings.Acks.Write!.Location.SourceTree != at.SourceTree)
         {
             // The fix edits one document: a weak acks written in another file would be left to throw.
@@ -256,6 +263,19 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
         }
 
         return builder.ToImmutable();
+    }
+
+    private static bool HasProperty(INamedTypeSymbol type, string name)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.GetMembers(name).Any(m => m is IPropertySymbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static IEnumerable<Location>? AcksLocation(ProducerSettings settings)

@@ -438,6 +438,30 @@ public class KAFKA001Tests
         }
         """, AcksLeader(0));
 
+    [Fact]
+    public Task Flags_shared_config_when_one_of_its_producers_is_not_lossy() => VerifyLossy("""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.Leader|} };
+                using var metrics = new ProducerBuilder<string, string>(config).Build();
+                metrics.Produce("metrics.cpu", new Message<string, string> { Value = "0.5" });
+                using var orders = new ProducerBuilder<string, string>(config).Build();
+                orders.Produce("orders", new Message<string, string> { Value = "order-1" });
+            }
+        }
+        """, AcksLeader(0));
+
+    [Fact]
+    public Task Flags_config_registered_in_dependency_injection() => Verify("""
+        static class KafkaRegistration
+        {
+            public static IServiceCollection AddKafkaConfig(this IServiceCollection services)
+                => services.AddSingleton(new ProducerConfig { BootstrapServers = "localhost:9092", {|#0:Acks = Acks.Leader|} });
+        }
+        """, AcksLeader(0));
+
     // ---- silent: safe values ------------------------------------------------------------------
 
     [Theory]

@@ -1128,4 +1128,16 @@ public class KAFKA002Tests
             }
         }
         """, Off(0));
+
+    [Fact]
+    public Task No_fix_when_a_client_config_without_the_property_is_built_into_a_producer() => VerifyNoFix("""
+        class Service
+        {
+            void Run()
+            {
+                var config = {|#0:new ClientConfig { BootstrapServers = "localhost:9092" }|};
+                using var producer = new ProducerBuilder<string, string>(config).Build();
+            }
+        }
+        """, Never(0));
 }
