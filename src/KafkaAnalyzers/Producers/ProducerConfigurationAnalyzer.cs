@@ -222,8 +222,9 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
 
     /// <summary>
     /// Turning idempotence on makes Build() throw when acks, max.in.flight, retries, queuing.strategy or
-    /// the backpressure threshold are explicitly set to conflicting values (unset ones are adjusted by librdkafka), so the fix also sets acks to all,
-    /// and is not offered when another conflicting setting is unknown or explicitly incompatible.
+    /// the backpressure threshold are explicitly set to conflicting values (librdkafka adjusts unset
+    /// ones), so the fix also sets a weak acks to all, and is not offered when another conflicting
+    /// setting is unknown or explicitly incompatible.
     /// </summary>
     private static ImmutableDictionary<string, string?>? EnableIdempotenceFix(KafkaSymbols symbols, ProducerSettings settings, string action, Location at)
     {
