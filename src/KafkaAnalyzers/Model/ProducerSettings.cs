@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace KafkaAnalyzers.Model;
 
 /// <summary>Typed reading of the producer settings the durability rules share.</summary>
@@ -67,6 +69,14 @@ internal readonly struct ProducerSettings
         => IsTrue(Idempotence) || (Idempotence.IsDefault && TransactionalIdSet);
 
     public bool IdempotenceExplicitlyOff => Idempotence.IsKnown && IsFalse(Idempotence);
+
+    /// <summary>
+    /// A topic-level setting (acks, message.timeout.ms, request.timeout.ms...) is written, so librdkafka
+    /// creates the default topic configuration and checks it against linger.ms when the client is
+    /// built; without one the same conflict only fails each produce call.
+    /// </summary>
+    public bool SetsTopicLevelSetting
+        => Context.State.Explicit.Any(pair => pair.Value.IsKnown && LibrdkafkaProperties.IsTopicLevel(pair.Key));
 
     public static bool IsTrue(Setting setting) => setting.IsKnown && ConfigValues.TryParseBool(setting.Value, out var value) && value;
 

@@ -123,8 +123,9 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
 
     /// <summary>
     /// message.timeout.ms must exceed linger.ms, which librdkafka enforces only when linger.ms is set
-    /// (otherwise it lowers linger.ms itself); a transactional producer's message.timeout.ms defaults to
-    /// transaction.timeout.ms and may not exceed it.
+    /// (otherwise it lowers linger.ms itself) and, for the default timeout, only once a topic-level
+    /// setting exists; a transactional producer's message.timeout.ms defaults to
+    /// transaction.timeout.ms and may not exceed it (all checked against Confluent.Kafka 2.16).
     /// </summary>
     private static Rejected ReportTimeoutConflicts(ProducerSettings settings, DeduplicatingReporter reporter)
     {
@@ -148,6 +149,11 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
         if (settings.MessageTimeout.IsKnown && timeout is { } known)
         {
             timeoutText = known.ToString(CultureInfo.InvariantCulture);
+        }
+        else if (!settings.SetsTopicLevelSetting)
+        {
+            // librdkafka compares the default timeout with linger.ms only in the topic configuration.
+            return Rejected.None;
         }
         else if (settings.MessageTimeout.IsDefault && settings.TransactionalId.IsDefault)
         {

@@ -183,13 +183,13 @@ public class KAFKA003Tests
 
     [Fact]
     public Task Flags_linger_above_the_default_message_timeout() => VerifyInRun("""
-        var config = new ProducerConfig { EnableIdempotence = true, {|#0:LingerMs = 400000|} };
+        var config = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, {|#0:LingerMs = 400000|} };
         using var producer = new ProducerBuilder<string, string>(config).Build();
         """, Rejected(0, "message.timeout.ms (300000, the default) must be greater than linger.ms (400000)"));
 
     [Fact]
     public Task Flags_linger_not_below_the_transaction_timeout_on_transactional_producer() => VerifyInRun("""
-        var config = new ProducerConfig { TransactionalId = "orders-tx" };
+        var config = new ProducerConfig { TransactionalId = "orders-tx", RequestTimeoutMs = 30000 };
         {|#0:config.Set("linger.ms", "60000")|};
         using var producer = new ProducerBuilder<string, string>(config).Build();
         """, Rejected(0, "message.timeout.ms (60000, from transaction.timeout.ms) must be greater than linger.ms (60000)"));
@@ -369,6 +369,18 @@ public class KAFKA003Tests
     [Fact]
     public Task Silent_for_tiny_message_timeout_when_linger_is_not_set() => VerifyInRun("""
         var config = new ProducerConfig { EnableIdempotence = true, MessageTimeoutMs = 3 };
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """);
+
+    [Fact]
+    public Task Silent_for_linger_above_the_default_timeout_when_no_topic_level_setting_is_written() => VerifyInRun("""
+        var config = new ProducerConfig { EnableIdempotence = true, LingerMs = 400000, CompressionType = CompressionType.Lz4 };
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        """);
+
+    [Fact]
+    public Task Silent_for_transactional_linger_above_transaction_timeout_when_no_topic_level_setting_is_written() => VerifyInRun("""
+        var config = new ProducerConfig { TransactionalId = "orders-tx", EnableIdempotence = true, LingerMs = 60000 };
         using var producer = new ProducerBuilder<string, string>(config).Build();
         """);
 
@@ -844,7 +856,7 @@ public class KAFKA003Tests
         {
             void Run()
             {
-                var config = new ProducerConfig { {|#0:EnableGaplessGuarantee = true|}, {|#1:LingerMs = 400000|} };
+                var config = new ProducerConfig { {|#0:EnableGaplessGuarantee = true|}, Acks = Acks.All, {|#1:LingerMs = 400000|} };
                 using var producer = new ProducerBuilder<string, string>(config).Build();
             }
         }
