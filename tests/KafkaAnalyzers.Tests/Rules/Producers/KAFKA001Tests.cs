@@ -496,6 +496,29 @@ public class KAFKA001Tests
         }
         """);
 
+    [Theory]
+    [InlineData("config.Set(\"acks\", \"all\");")]
+    [InlineData("config.Set(\"request.required.acks\", \"-1\");")]
+    [InlineData("settings[\"acks\"] = \"all\";")]
+    [InlineData("settings.Add(\"request.required.acks\", \"all\");")]
+    [InlineData("pairs.Add(new(\"acks\", \"-1\"));")]
+    [InlineData("config.Acks = Acks.All;")]
+    public Task Silent_for_acks_all_in_every_write_form(string statement) => Verify($$"""
+        class Service
+        {
+            void Run()
+            {
+                var config = new ProducerConfig();
+                var settings = new Dictionary<string, string>();
+                var pairs = new List<KeyValuePair<string, string>>();
+                {{statement}}
+                using var p1 = new ProducerBuilder<string, string>(config).Build();
+                using var p2 = new ProducerBuilder<string, string>(settings).Build();
+                using var p3 = new ProducerBuilder<string, string>(pairs).Build();
+            }
+        }
+        """);
+
     [Fact]
     public Task Silent_when_weak_acks_is_overwritten_with_all() => Verify("""
         class Service
