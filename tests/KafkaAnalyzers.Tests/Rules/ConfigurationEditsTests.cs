@@ -72,7 +72,7 @@ public class ConfigurationEditsTests
             """,
             new[] { VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(0).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
                     VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(1).WithLocation(2).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
-                    VerifyCS.Diagnostic(Descriptors.KAFKA001_WeakAcks).WithLocation(2).WithArguments("1 (leader only)") },
+                    VerifyCS.Diagnostic(Descriptors.KAFKA001_WeakAcks).WithLocation(2).WithArguments("1 (leader only)", "a message is reported delivered before it is replicated, so a leader failure loses it") },
             """
             using Confluent.Kafka;
             class Service
@@ -93,63 +93,76 @@ public class ConfigurationEditsTests
             """);
 
     [Fact]
-    public Task Adds_a_setting_after_a_trailing_comma_without_copying_the_last_elements_comment()
+    public Task Adds_a_setting_without_repeating_or_moving_comments()
         => VerifyCS.VerifyCodeFixAsync("""
             using Confluent.Kafka;
             class Service
             {
                 void Run()
                 {
-                    var config = {|#0:new ProducerConfig
+                    var c1 = {|#0:new ProducerConfig { BootstrapServers = "b:9092", }|};
+                    using var p1 = new ProducerBuilder<string, string>(c1).Build();
+                    var c2 = {|#1:new ProducerConfig
                     {
-                        BootstrapServers = "b:9092", // from the platform team
+                        BootstrapServers = "b:9092",
+                        // batching
+                        LingerMs = 20 // small batches
                     }|};
-                    using var producer = new ProducerBuilder<string, string>(config).Build();
-                    var c2 = {|#1:new ProducerConfig { BootstrapServers = "b:9092", }|};
                     using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                    var c3 = {|#2:new ProducerConfig
+                    {
+                        // batching
+                        LingerMs = 20, // small batches
+                    }|};
+                    using var p3 = new ProducerBuilder<string, string>(c3).Build();
                 }
             }
             """,
             new[] { VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(0).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
-                    VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(1).WithArguments("Idempotence is never enabled (librdkafka's default is false)") },
+                    VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(1).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(2).WithArguments("Idempotence is never enabled (librdkafka's default is false)") },
             """
             using Confluent.Kafka;
             class Service
             {
                 void Run()
                 {
-                    var config = new ProducerConfig
+                    var c1 = new ProducerConfig { BootstrapServers = "b:9092", EnableIdempotence = true, };
+                    using var p1 = new ProducerBuilder<string, string>(c1).Build();
+                    var c2 = new ProducerConfig
                     {
-                        BootstrapServers = "b:9092", // from the platform team
+                        BootstrapServers = "b:9092",
+                        // batching
+                        LingerMs = 20, // small batches
+                        EnableIdempotence = true
+                    };
+                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                    var c3 = new ProducerConfig
+                    {
+                        // batching
+                        LingerMs = 20, // small batches
                         EnableIdempotence = true,
                     };
-                    using var producer = new ProducerBuilder<string, string>(config).Build();
-                    var c2 = new ProducerConfig { BootstrapServers = "b:9092", EnableIdempotence = true, };
-                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                    using var p3 = new ProducerBuilder<string, string>(c3).Build();
                 }
             }
             """);
 
     [Fact]
-    public Task Adds_a_setting_to_the_creation_at_the_additional_location_when_reported_at_a_write()
-        => KafkaAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<KafkaAnalyzers.Consumers.ConsumerConfigurationAnalyzer, KafkaAnalyzers.CodeFixes.Consumers.ConsumerConfigurationCodeFixProvider>.VerifyCodeFixAsync("""
+    public Task Adds_a_pair_to_a_key_value_list()
+        => VerifyCS.VerifyCodeFixAsync("""
             using System.Collections.Generic;
             using Confluent.Kafka;
             class Service
             {
                 void Run()
                 {
-                    var config = {|#1:new ConsumerConfig { GroupId = "g" }|};
-                    {|#0:config.SessionTimeoutMs = 6000|};
-                    using var consumer = new ConsumerBuilder<string, string>(config).Build();
-                    var settings = {|#3:new Dictionary<string, string> { ["group.id"] = "g" }|};
-                    {|#2:settings.Add("session.timeout.ms", "7000")|};
-                    using var c2 = new ConsumerBuilder<string, string>(settings).Build();
+                    var pairs = {|#0:new List<KeyValuePair<string, string>> { new("bootstrap.servers", "b:9092") }|};
+                    using var producer = new ProducerBuilder<string, string>(pairs).Build();
                 }
             }
             """,
-            new[] { VerifyCS.Diagnostic(Descriptors.KAFKA108_HeartbeatNotAThirdOfSession).WithLocation(0).WithLocation(1).WithArguments("6000", "3000"),
-                    VerifyCS.Diagnostic(Descriptors.KAFKA108_HeartbeatNotAThirdOfSession).WithLocation(2).WithLocation(3).WithArguments("7000", "3000") },
+            VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(0).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
             """
             using System.Collections.Generic;
             using Confluent.Kafka;
@@ -157,96 +170,66 @@ public class ConfigurationEditsTests
             {
                 void Run()
                 {
-                    var config = new ConsumerConfig { GroupId = "g", HeartbeatIntervalMs = 2000 };
-                    config.SessionTimeoutMs = 6000;
-                    using var consumer = new ConsumerBuilder<string, string>(config).Build();
-                    var settings = new Dictionary<string, string> { ["group.id"] = "g", ["heartbeat.interval.ms"] = "2333" };
-                    settings.Add("session.timeout.ms", "7000");
-                    using var c2 = new ConsumerBuilder<string, string>(settings).Build();
+                    var pairs = new List<KeyValuePair<string, string>> { new("bootstrap.servers", "b:9092"), new KeyValuePair<string, string>("enable.idempotence", "true") };
+                    using var producer = new ProducerBuilder<string, string>(pairs).Build();
                 }
             }
             """);
 
     [Fact]
-    public Task Removes_writes_keeping_comment_lines_above_and_the_next_lines_indentation()
-        => KafkaAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<KafkaAnalyzers.Security.SecurityConfigurationAnalyzer, KafkaAnalyzers.CodeFixes.Security.SecurityConfigurationCodeFixProvider>.VerifyCodeFixAsync("""
+    public Task Removes_a_write_with_its_line_keeping_comments_and_blank_lines()
+        => Producers.ProducerRuleVerifier.VerifyFixAsync(
+            new[] { "KAFKA009" },
+            """
             using Confluent.Kafka;
             class Service
             {
-                void Run(ClientConfig config)
+                void Run(int mode)
                 {
-                    var c1 = new ProducerConfig
-                    {
-                        SecurityProtocol = SecurityProtocol.Ssl,
-                        {|#0:EnableSslCertificateVerification = false|}
-                    };
-                    var c2 = new ProducerConfig { SecurityProtocol = SecurityProtocol.Ssl, {|#1:EnableSslCertificateVerification = false|} };
-                    // TLS settings
-                    {|#2:config.EnableSslCertificateVerification = false|}; // self-signed
-                    config.SslCaLocation = "/etc/ssl/ca.pem";
+                    var c1 = new ProducerConfig { {|#0:MessageSendMaxRetries = 0|}, LingerMs = 5 };
                     using var p1 = new ProducerBuilder<string, string>(c1).Build();
+
+                    var c2 = new ProducerConfig();
+
+                    // retries off for the benchmark
+                    {|#1:c2.MessageSendMaxRetries = 0|};
                     using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                    switch (mode)
+                    {
+                        case 1:
+                            var c3 = new ProducerConfig();
+                            {|#2:c3.Set("retries", "0")|}; /* off */
+                            using (var p3 = new ProducerBuilder<string, string>(c3).Build()) { }
+                            break;
+                    }
                 }
             }
             """,
-            new[] { Disabled(0), Disabled(1), Disabled(2) },
+            new[] { VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(0).WithArguments("MessageSendMaxRetries is 0, so nothing is retried", "remove the override"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(1).WithArguments("MessageSendMaxRetries is 0, so nothing is retried", "remove the override"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(2).WithArguments("'retries' is 0, so nothing is retried", "remove the override") },
             """
             using Confluent.Kafka;
             class Service
             {
-                void Run(ClientConfig config)
+                void Run(int mode)
                 {
-                    var c1 = new ProducerConfig
-                    {
-                        SecurityProtocol = SecurityProtocol.Ssl
-                    };
-                    var c2 = new ProducerConfig { SecurityProtocol = SecurityProtocol.Ssl };
-                    // TLS settings
-                    config.SslCaLocation = "/etc/ssl/ca.pem";
+                    var c1 = new ProducerConfig { LingerMs = 5 };
                     using var p1 = new ProducerBuilder<string, string>(c1).Build();
+
+                    var c2 = new ProducerConfig();
+
+                    // retries off for the benchmark
                     using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                    switch (mode)
+                    {
+                        case 1:
+                            var c3 = new ProducerConfig();
+                            /* off */
+                            using (var p3 = new ProducerBuilder<string, string>(c3).Build()) { }
+                            break;
+                    }
                 }
             }
             """);
-
-    [Fact]
-    public Task Replaces_a_key_literal_leaving_the_value_and_comments_alone()
-        => VerifyKeys.VerifyCodeFixAsync("""
-            using System.Collections.Generic;
-            using Confluent.Kafka;
-            class Service
-            {
-                void Run()
-                {
-                    var d = new Dictionary<string, string>
-                    {
-                        { "bootstrap.servers", "b:9092" },
-                        // durability
-                        { {|#0:@"enable.idempotance"|} /* typo */, "enable.idempotance" }, // value untouched
-                    };
-                    using var producer = new ProducerBuilder<string, string>(d).Build();
-                }
-            }
-            """,
-            VerifyKeys.Diagnostic(Descriptors.KAFKA301_UnknownConfigurationKey).WithLocation(0).WithArguments("enable.idempotance", " (did you mean 'enable.idempotence'?)"),
-            """
-            using System.Collections.Generic;
-            using Confluent.Kafka;
-            class Service
-            {
-                void Run()
-                {
-                    var d = new Dictionary<string, string>
-                    {
-                        { "bootstrap.servers", "b:9092" },
-                        // durability
-                        { "enable.idempotence" /* typo */, "enable.idempotance" }, // value untouched
-                    };
-                    using var producer = new ProducerBuilder<string, string>(d).Build();
-                }
-            }
-            """);
-
-    private static Microsoft.CodeAnalysis.Testing.DiagnosticResult Disabled(int marker)
-        => VerifyCS.Diagnostic(Descriptors.KAFKA202_TlsVerificationDisabled).WithLocation(marker).WithArguments("EnableSslCertificateVerification = false", "certificate");
 }
