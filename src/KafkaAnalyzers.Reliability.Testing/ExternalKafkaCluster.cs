@@ -6,13 +6,20 @@ namespace KafkaAnalyzers.Reliability.Testing;
 /// <summary>A real Kafka cluster used by tests; topics are created with the admin client, faults are unavailable.</summary>
 internal sealed class ExternalKafkaCluster : IKafkaTestCluster
 {
-    private static readonly TimeSpan s_createTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_defaultCreateTimeout = TimeSpan.FromSeconds(30);
     private readonly IAdminClient _admin;
+    private readonly TimeSpan _createTimeout;
     private int _disposed;
 
     public ExternalKafkaCluster(string bootstrapServers)
+        : this(bootstrapServers, s_defaultCreateTimeout)
+    {
+    }
+
+    internal ExternalKafkaCluster(string bootstrapServers, TimeSpan createTimeout)
     {
         BootstrapServers = bootstrapServers;
+        _createTimeout = createTimeout;
         _admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
     }
 
@@ -38,7 +45,7 @@ internal sealed class ExternalKafkaCluster : IKafkaTestCluster
         var specification = new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = (short)replicationFactor };
         try
         {
-            _admin.CreateTopicsAsync([specification], new CreateTopicsOptions { RequestTimeout = s_createTimeout, OperationTimeout = s_createTimeout })
+            _admin.CreateTopicsAsync([specification], new CreateTopicsOptions { RequestTimeout = _createTimeout, OperationTimeout = _createTimeout })
                 .GetAwaiter().GetResult();
         }
         catch (CreateTopicsException ex)

@@ -34,6 +34,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     private readonly MockClusterHandle _handle;
     private readonly string _bootstrapServers;
     private readonly int _brokerCount;
+    private volatile bool _disposed;
 
     private InProcessKafkaCluster(MockClusterHandle handle, string bootstrapServers, int brokerCount)
     {
@@ -102,7 +103,8 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
 
     /// <summary>
     /// Creates <paramref name="topic"/> with <paramref name="partitions"/> partitions, each with
-    /// <paramref name="replicationFactor"/> replicas on consecutive brokers and a leader chosen among them.
+    /// <paramref name="replicationFactor"/> replicas on consecutive brokers and a leader picked at random among
+    /// them (use <see cref="SetPartitionLeader"/> to choose it).
     /// </summary>
     /// <inheritdoc cref="IKafkaTestCluster.CreateTopic" />
     public void CreateTopic(string topic, int partitions = 1, int replicationFactor = 1)
@@ -120,7 +122,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
                 $"replicationFactor for topic '{topic}' must be between 1 and the cluster's {_brokerCount} broker(s).");
         }
 
-        var error = Call(cluster =>
+        var error = Command(cluster =>
         {
             fixed (byte* name = MockClusterHandle.NulTerminated(topic))
             {
@@ -140,7 +142,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     public void SetBrokerDown(int brokerId)
     {
         ValidateBrokerOrAll(brokerId);
-        var error = Call(cluster => MockClusterApi.Instance.BrokerSetDown(cluster, brokerId));
+        var error = Command(cluster => MockClusterApi.Instance.BrokerSetDown(cluster, brokerId));
         ThrowOnError(error, $"take broker {brokerId} down");
     }
 
@@ -148,7 +150,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     public void SetBrokerUp(int brokerId)
     {
         ValidateBrokerOrAll(brokerId);
-        var error = Call(cluster => MockClusterApi.Instance.BrokerSetUp(cluster, brokerId));
+        var error = Command(cluster => MockClusterApi.Instance.BrokerSetUp(cluster, brokerId));
         ThrowOnError(error, $"bring broker {brokerId} up");
     }
 
@@ -195,7 +197,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
         }
 
         ValidateBrokerOrAll(brokerId, allMeaning: "no leader");
-        var error = Call(cluster =>
+        var error = Command(cluster =>
         {
             fixed (byte* name = MockClusterHandle.NulTerminated(topic))
             {
@@ -216,7 +218,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     {
         ValidateBrokerOrAll(brokerId);
         var milliseconds = WholeMilliseconds(rtt, nameof(rtt));
-        var error = Call(cluster => MockClusterApi.Instance.BrokerSetRtt(cluster, brokerId, milliseconds));
+        var error = Command(cluster => MockClusterApi.Instance.BrokerSetRtt(cluster, brokerId, milliseconds));
         ThrowOnError(error, $"set the round-trip time of broker {brokerId}");
     }
 
@@ -224,7 +226,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     public void SetTopicError(string topic, ErrorCode error)
     {
         TopicNames.Validate(topic);
-        Call(cluster =>
+        Command(cluster =>
         {
             fixed (byte* name = MockClusterHandle.NulTerminated(topic))
             {
@@ -250,24 +252,33 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
     /// Stops the cluster: destroys the mock cluster (closing its listeners and client connections), then the
     /// librdkafka handle it lives on. Safe to call more than once and from any thread.
     /// </summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        // The flag, not SafeHandle.IsClosed, turns new calls away: a SafeHandle only closes when its last
+        // reference is released, so callers that keep adding references would keep it open forever.
+        _disposed = true;
+        _handle.Dispose();
+    }
 
     /// <summary>
     /// librdkafka 2.16's mock answers ProduceRequest v10+ and FetchRequest v12+ for a partition without a
     /// leader by reading the missing leader's id (the KIP-951 CurrentLeader field), which crashes the
     /// process (seen: SIGSEGV with <see cref="SetPartitionLeader"/>(..., -1) while a producer or consumer
-    /// runs). Offering only the versions before that field (Produce v9, Fetch v11, which Kafka 2.8 to 3.6
-    /// brokers also top out near) makes leaderless partitions safe; clients negotiate down at connect.
+    /// runs). Offering only the versions before that field (Produce v9, Fetch v11) makes leaderless partitions
+    /// safe; clients negotiate the version when they connect, so this must be in place before any client does.
     /// </summary>
     private void AvoidLeaderlessPartitionCrash()
     {
         ThrowOnError(
-            Call(cluster => MockClusterApi.Instance.SetApiVersion(cluster, (short)KafkaApi.Produce, 0, MaxProduceVersion)),
+            Command(cluster => MockClusterApi.Instance.SetApiVersion(cluster, (short)KafkaApi.Produce, 0, MaxProduceVersion)),
             $"limit ProduceRequest to version {MaxProduceVersion}");
         ThrowOnError(
-            Call(cluster => MockClusterApi.Instance.SetApiVersion(cluster, (short)KafkaApi.Fetch, 0, MaxFetchVersion)),
+            Command(cluster => MockClusterApi.Instance.SetApiVersion(cluster, (short)KafkaApi.Fetch, 0, MaxFetchVersion)),
             $"limit FetchRequest to version {MaxFetchVersion}");
     }
+
+    /// <summary>Sends a command to the mock cluster's thread and waits for it to be applied.</summary>
+    private ErrorCode Command(Func<IntPtr, int> command) => Call(_ => _handle.SendCommand(command));
 
     /// <summary>Runs <paramref name="call"/> on the native cluster pointer, keeping it alive for the duration.</summary>
     private ErrorCode Call(Func<IntPtr, int> call)
@@ -293,7 +304,7 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
         }
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     private void ValidateBrokerOrAll(int brokerId, string allMeaning = "all brokers")
     {
