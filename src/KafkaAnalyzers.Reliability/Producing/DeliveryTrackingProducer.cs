@@ -36,6 +36,8 @@ namespace KafkaAnalyzers.Reliability.Producing;
 /// <typeparam name="TValue">Value type.</typeparam>
 public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDisposable
 {
+    private static readonly TimeSpan MinimumQueueFullTimeout = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaximumQueueFullTimeout = TimeSpan.FromDays(1);
     private static readonly Error UnconfirmedAtDisposalError = new(ErrorCode.Local_Destroy, "The producer was disposed before the cluster confirmed or failed the message.");
 
     private readonly IProducer<TKey, TValue> producer;
@@ -44,7 +46,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     private readonly ConcurrentDictionary<long, TrackedDelivery> pending = new();
     private readonly ConcurrentQueue<DeliveryFailure<TKey, TValue>> unhandled = new();
     private readonly Channel<DeliveryFailure<TKey, TValue>>? sinkQueue;
-    private readonly Task sinkPump = Task.CompletedTask;
+    private Task sinkPump = Task.CompletedTask;
     private readonly CancellationTokenSource sinkAbandon = new();
     private long nextId;
     private long produced;
@@ -72,6 +74,8 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         {
             producer = builder.Build();
         }
+
+        StartSinkPump();
     }
 
     /// <summary>
@@ -85,6 +89,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         : this(options)
     {
         this.producer = producer ?? throw new ArgumentNullException(nameof(producer));
+        StartSinkPump();
     }
 
     private DeliveryTrackingProducer(DeliveryTrackingOptions<TKey, TValue> options)
@@ -96,12 +101,17 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
                 "Set DeliveryTrackingOptions.OnDeliveryFailed or DeliveryTrackingOptions.FallbackSink: a failed delivery must go somewhere.", nameof(options));
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.QueueFullTimeout, TimeSpan.Zero);
+        if (options.QueueFullTimeout < MinimumQueueFullTimeout || options.QueueFullTimeout > MaximumQueueFullTimeout)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.QueueFullTimeout,
+                $"DeliveryTrackingOptions.QueueFullTimeout must be between {MinimumQueueFullTimeout} and {MaximumQueueFullTimeout}.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DisposeFlushTimeout, TimeSpan.Zero);
         this.options = options;
         producer = null!;
         queueFullWait = new ResiliencePipelineBuilder()
-            .AddTimeout(options.QueueFullTimeout == TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : options.QueueFullTimeout)
+            .AddTimeout(options.QueueFullTimeout)
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<ProduceException<TKey, TValue>>(failure => failure.Error.Code == ErrorCode.Local_QueueFull),
@@ -113,10 +123,9 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             })
             .Build();
 
-        if (options.FallbackSink is { } sink)
+        if (options.FallbackSink is not null)
         {
             sinkQueue = Channel.CreateUnbounded<DeliveryFailure<TKey, TValue>>(new UnboundedChannelOptions { SingleReader = true });
-            sinkPump = Task.Run(() => PumpSinkAsync(sink, sinkQueue.Reader));
         }
     }
 
@@ -435,6 +444,15 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         LogUnhandledFailure(options.Logger, cause, failure.Topic, failure.Error.Code);
     }
 
+    /// <summary>Started last in each constructor, so a constructor that throws leaves no task behind.</summary>
+    private void StartSinkPump()
+    {
+        if (options.FallbackSink is { } sink && sinkQueue is not null)
+        {
+            sinkPump = Task.Run(() => PumpSinkAsync(sink, sinkQueue.Reader));
+        }
+    }
+
     private async Task PumpSinkAsync(IUndeliveredMessageSink<TKey, TValue> sink, ChannelReader<DeliveryFailure<TKey, TValue>> reader)
     {
         await foreach (var failure in reader.ReadAllAsync().ConfigureAwait(false))
@@ -462,9 +480,18 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         using (var flushFor = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             flushFor.CancelAfter(timeout);
+
+            // librdkafka serves delivery reports (so runs our failure handling) on a thread that flushes
+            // too, not only on the poll thread: give it a clean execution context as well.
+            Task flushing;
+            using (ExecutionContext.SuppressFlow())
+            {
+                flushing = Task.Run(() => producer.Flush(flushFor.Token), CancellationToken.None);
+            }
+
             try
             {
-                await Task.Run(() => producer.Flush(flushFor.Token), CancellationToken.None).ConfigureAwait(false);
+                await flushing.ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
