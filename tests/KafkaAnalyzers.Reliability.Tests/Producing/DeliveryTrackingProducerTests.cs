@@ -72,6 +72,37 @@ public sealed class DeliveryTrackingProducerTests : IDisposable
     }
 
     [Fact]
+    public async Task Messages_refused_at_once_for_a_cached_authorization_error_reach_the_handler_not_the_caller()
+    {
+        var topic = cluster.CreateUniqueTopic("refused");
+        cluster.SetTopicError(topic, ErrorCode.TopicAuthorizationFailed);
+        var recorder = new FailureRecorder<Null, int>();
+        await using (var producer = new DeliveryTrackingProducer<Null, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), recorder.Options()))
+        {
+            // The first failure makes librdkafka cache the topic's authorization error; from then on
+            // it refuses produce calls for that topic synchronously.
+            producer.Produce(topic, new Message<Null, int> { Value = 0 });
+            await producer.FlushAsync(Generous);
+
+            for (var i = 1; i < 50; i++)
+            {
+                producer.Produce(topic, new Message<Null, int> { Value = i });
+            }
+
+            var awaited = await Assert.ThrowsAsync<DeliveryFailedException<Null, int>>(() => producer.ProduceAsync(topic, new Message<Null, int> { Value = 50 }));
+            Assert.Equal(ErrorCode.TopicAuthorizationFailed, awaited.Failure.Error.Code);
+            await producer.FlushAsync(Generous);
+
+            Assert.Equal(51, producer.Produced);
+            Assert.Equal(51, producer.Failed);
+            Assert.Equal(0, producer.Delivered);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 50), recorder.Failures.Select(failure => failure.Message.Value).Order());
+        Assert.All(recorder.Failures, failure => Assert.Equal(ErrorCode.TopicAuthorizationFailed, failure.Error.Code));
+    }
+
+    [Fact]
     public async Task Failure_goes_to_the_sink_when_the_handler_throws()
     {
         var topic = cluster.CreateUniqueTopic("fallback");
