@@ -155,7 +155,14 @@ public sealed partial class KafkaDeadLetterPublisher : IDeadLetterSink, IAsyncDi
 
         if (ownsProducer)
         {
-            await Task.Run(() => producer.Flush(options.DisposeTimeout)).ConfigureAwait(false);
+            // Flushing serves delivery reports on the flushing thread: keep the caller's context off it.
+            Task flushing;
+            using (ExecutionContext.SuppressFlow())
+            {
+                flushing = Task.Run(() => producer.Flush(options.DisposeTimeout));
+            }
+
+            await flushing.ConfigureAwait(false);
         }
 
         var waited = System.Diagnostics.Stopwatch.StartNew();

@@ -11,7 +11,8 @@ public sealed class DeliveryTrackingOptions<TKey, TValue>
 {
     /// <summary>
     /// Called once for every message whose delivery failed (or was unconfirmed at disposal), on the
-    /// producer's delivery-report thread: keep it quick. If it throws, the failure goes to
+    /// thread that serves delivery reports (the client's poll thread, or the one flushing it; both start
+    /// with an empty execution context, so no caller's Activity or logging scope): keep it quick. If it throws, the failure goes to
     /// <see cref="FallbackSink"/>, or else counts as unhandled. Do not produce the message again from here
     /// unless out-of-order delivery for its key is acceptable (see the class remarks).
     /// </summary>
@@ -26,7 +27,7 @@ public sealed class DeliveryTrackingOptions<TKey, TValue>
     /// <summary>How long disposal flushes before giving up on unconfirmed messages. Default 30 s.</summary>
     public TimeSpan DisposeFlushTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a produce call waits for room when the local queue is full (<c>Local_QueueFull</c>) before throwing. Default 60 s.</summary>
+    /// <summary>How long a produce call waits for room when the local queue is full (<c>Local_QueueFull</c>) before throwing; 10 ms to 1 day. Default 60 s.</summary>
     public TimeSpan QueueFullTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Start a producer activity per message and write its W3C trace context into the message headers. Default true.</summary>

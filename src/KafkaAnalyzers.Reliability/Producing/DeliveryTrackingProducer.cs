@@ -36,6 +36,8 @@ namespace KafkaAnalyzers.Reliability.Producing;
 /// <typeparam name="TValue">Value type.</typeparam>
 public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDisposable
 {
+    private static readonly TimeSpan MinimumQueueFullTimeout = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaximumQueueFullTimeout = TimeSpan.FromDays(1);
     private static readonly Error UnconfirmedAtDisposalError = new(ErrorCode.Local_Destroy, "The producer was disposed before the cluster confirmed or failed the message.");
 
     private readonly IProducer<TKey, TValue> producer;
@@ -44,7 +46,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     private readonly ConcurrentDictionary<long, TrackedDelivery> pending = new();
     private readonly ConcurrentQueue<DeliveryFailure<TKey, TValue>> unhandled = new();
     private readonly Channel<DeliveryFailure<TKey, TValue>>? sinkQueue;
-    private readonly Task sinkPump = Task.CompletedTask;
+    private Task sinkPump = Task.CompletedTask;
     private readonly CancellationTokenSource sinkAbandon = new();
     private long nextId;
     private long produced;
@@ -72,6 +74,8 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         {
             producer = builder.Build();
         }
+
+        StartSinkPump();
     }
 
     /// <summary>
@@ -85,6 +89,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         : this(options)
     {
         this.producer = producer ?? throw new ArgumentNullException(nameof(producer));
+        StartSinkPump();
     }
 
     private DeliveryTrackingProducer(DeliveryTrackingOptions<TKey, TValue> options)
@@ -96,12 +101,17 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
                 "Set DeliveryTrackingOptions.OnDeliveryFailed or DeliveryTrackingOptions.FallbackSink: a failed delivery must go somewhere.", nameof(options));
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.QueueFullTimeout, TimeSpan.Zero);
+        if (options.QueueFullTimeout < MinimumQueueFullTimeout || options.QueueFullTimeout > MaximumQueueFullTimeout)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.QueueFullTimeout,
+                $"DeliveryTrackingOptions.QueueFullTimeout must be between {MinimumQueueFullTimeout} and {MaximumQueueFullTimeout}.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DisposeFlushTimeout, TimeSpan.Zero);
         this.options = options;
         producer = null!;
         queueFullWait = new ResiliencePipelineBuilder()
-            .AddTimeout(options.QueueFullTimeout == TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : options.QueueFullTimeout)
+            .AddTimeout(options.QueueFullTimeout)
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<ProduceException<TKey, TValue>>(failure => failure.Error.Code == ErrorCode.Local_QueueFull),
@@ -113,10 +123,9 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             })
             .Build();
 
-        if (options.FallbackSink is { } sink)
+        if (options.FallbackSink is not null)
         {
             sinkQueue = Channel.CreateUnbounded<DeliveryFailure<TKey, TValue>>(new UnboundedChannelOptions { SingleReader = true });
-            sinkPump = Task.Run(() => PumpSinkAsync(sink, sinkQueue.Reader));
         }
     }
 
@@ -141,14 +150,14 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     /// <summary>Queues <paramref name="message"/> for <paramref name="topic"/>; its outcome is tracked.</summary>
     /// <param name="topic">Destination topic.</param>
     /// <param name="message">The message; its <c>Headers</c> receive the trace context when propagation is on.</param>
-    /// <exception cref="ProduceException{TKey,TValue}">The message was not queued (serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>).</exception>
+    /// <exception cref="ProduceException{TKey,TValue}">The message was not queued because serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>. Messages librdkafka refuses at once for a cluster-side reason (a cached authorization error, an oversized message) are not thrown: they fail like any delivery and reach the failure handler.</exception>
     /// <exception cref="ProducerFatalException">The producer is fatal.</exception>
     public void Produce(string topic, Message<TKey, TValue> message) => Produce(new TopicPartition(topic, Partition.Any), message);
 
     /// <summary>Queues <paramref name="message"/> for a partition; its outcome is tracked.</summary>
     /// <param name="topicPartition">Destination; <see cref="Partition.Any"/> lets the partitioner choose.</param>
     /// <param name="message">The message; its <c>Headers</c> receive the trace context when propagation is on.</param>
-    /// <exception cref="ProduceException{TKey,TValue}">The message was not queued (serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>).</exception>
+    /// <exception cref="ProduceException{TKey,TValue}">The message was not queued because serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>. Messages librdkafka refuses at once for a cluster-side reason (a cached authorization error, an oversized message) are not thrown: they fail like any delivery and reach the failure handler.</exception>
     /// <exception cref="ProducerFatalException">The producer is fatal.</exception>
     public void Produce(TopicPartition topicPartition, Message<TKey, TValue> message)
     {
@@ -163,6 +172,11 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             {
                 queueFullWait.Execute(static delivery => delivery.Enqueue(), delivery);
             }
+        }
+        catch (ProduceException<TKey, TValue> refused) when (IsRefusedDelivery(refused.Error))
+        {
+            FailRefused(delivery, refused.Error);
+            return;
         }
         catch (Exception notQueued)
         {
@@ -202,6 +216,12 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             {
                 await queueFullWait.ExecuteAsync(static (delivery, _) => { delivery.Enqueue(); return ValueTask.CompletedTask; }, delivery, cancellationToken).ConfigureAwait(false);
             }
+
+            Queued(delivery);
+        }
+        catch (ProduceException<TKey, TValue> refused) when (IsRefusedDelivery(refused.Error))
+        {
+            FailRefused(delivery, refused.Error);
         }
         catch (Exception notQueued)
         {
@@ -209,7 +229,6 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             throw Translate(notQueued, delivery);
         }
 
-        Queued(delivery);
         try
         {
             return await delivery.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -338,6 +357,22 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         ProducerMetrics.RecordProduced(delivery.TopicPartition.Topic);
     }
 
+    /// <summary>
+    /// librdkafka refuses some messages at once for a reason the cluster already gave (a topic whose
+    /// authorization error is cached, a message over message.max.bytes, an unknown topic or partition).
+    /// Those are failed deliveries like any other: counted, and handed to the failure handler (or the
+    /// awaiting caller), so delivered + failed always equals produced. Serialization errors, a full
+    /// queue and fatal errors are the caller's to see and are thrown instead.
+    /// </summary>
+    private static bool IsRefusedDelivery(Error error)
+        => !error.IsFatal && error.Code is not (ErrorCode.Local_QueueFull or ErrorCode.Local_KeySerialization or ErrorCode.Local_ValueSerialization or ErrorCode.Local_Fatal);
+
+    private void FailRefused(TrackedDelivery delivery, Error error)
+    {
+        Queued(delivery);
+        Complete(delivery, error, PersistenceStatus.NotPersisted, Partition.Any, result: null);
+    }
+
     private void Abort(TrackedDelivery delivery)
     {
         pending.TryRemove(delivery.Id, out _);
@@ -435,6 +470,15 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         LogUnhandledFailure(options.Logger, cause, failure.Topic, failure.Error.Code);
     }
 
+    /// <summary>Started last in each constructor, so a constructor that throws leaves no task behind.</summary>
+    private void StartSinkPump()
+    {
+        if (options.FallbackSink is { } sink && sinkQueue is not null)
+        {
+            sinkPump = Task.Run(() => PumpSinkAsync(sink, sinkQueue.Reader));
+        }
+    }
+
     private async Task PumpSinkAsync(IUndeliveredMessageSink<TKey, TValue> sink, ChannelReader<DeliveryFailure<TKey, TValue>> reader)
     {
         await foreach (var failure in reader.ReadAllAsync().ConfigureAwait(false))
@@ -462,9 +506,18 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         using (var flushFor = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             flushFor.CancelAfter(timeout);
+
+            // librdkafka serves delivery reports (so runs our failure handling) on a thread that flushes
+            // too, not only on the poll thread: give it a clean execution context as well.
+            Task flushing;
+            using (ExecutionContext.SuppressFlow())
+            {
+                flushing = Task.Run(() => producer.Flush(flushFor.Token), CancellationToken.None);
+            }
+
             try
             {
-                await Task.Run(() => producer.Flush(flushFor.Token), CancellationToken.None).ConfigureAwait(false);
+                await flushing.ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
