@@ -43,6 +43,7 @@ foreach (var (name, trees, kind) in new[]
     var compiler = Measure(() => { compilation.Clone().GetDiagnostics(); return 0; });
     var withKafka = Measure(() => Analyze(compilation, kafka));
     var withNet = Measure(() => Analyze(compilation, net));
+    var withBoth = Measure(() => Analyze(compilation, net.AddRange(kafka)));
     var kafkaDiagnostics = Analyze(compilation, kafka);
 
     var kafkaTime = Math.Max(0, withKafka.Milliseconds - compiler.Milliseconds);
@@ -53,6 +54,10 @@ foreach (var (name, trees, kind) in new[]
     Console.WriteLine($"   compiler alone        {compiler.Milliseconds,8:N0} ms  {compiler.Bytes / 1048576.0,8:N1} MB allocated");
     Console.WriteLine($"   KafkaAnalyzers        {kafkaTime,8:N0} ms  {kafkaBytes / 1048576.0,8:N1} MB   time ratio to compiler {Ratio(kafkaTime, compiler.Milliseconds)}, to NetAnalyzers {Ratio(kafkaTime, netTime)}; allocation ratio to compiler {Ratio(kafkaBytes, compiler.Bytes)}, to NetAnalyzers {Ratio(kafkaBytes, netBytes)}");
     Console.WriteLine($"   NetAnalyzers          {netTime,8:N0} ms  {netBytes / 1048576.0,8:N1} MB   time ratio to compiler {Ratio(netTime, compiler.Milliseconds)}");
+    // What a user pays: KafkaAnalyzers added to a build that already runs the SDK's .NET analyzers.
+    var marginalTime = Math.Max(0, withBoth.Milliseconds - withNet.Milliseconds);
+    var marginalBytes = Math.Max(0, withBoth.Bytes - withNet.Bytes);
+    Console.WriteLine($"   + KafkaAnalyzers on top of NetAnalyzers: {marginalTime,6:N0} ms  {marginalBytes / 1048576.0,6:N1} MB   = {Ratio(marginalTime, withNet.Milliseconds)} of the compiler+NetAnalyzers time, {Ratio(marginalBytes, withNet.Bytes)} of its allocations");
     var kafkaTelemetry = await PerAnalyzerAsync(compilation, kafka);
     var netTelemetry = await PerAnalyzerAsync(compilation, net);
     var kafkaSum = kafkaTelemetry.Sum(t => t.Item2.TotalMilliseconds);

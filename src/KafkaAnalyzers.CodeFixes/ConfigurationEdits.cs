@@ -26,7 +26,7 @@ internal static class ConfigurationEdits
         return diagnostic.Properties.TryGetValue(FixProperties.Action, out var action) && action switch
         {
             FixProperties.ActionReplaceValue => ValueOf(node) is not null,
-            FixProperties.ActionRemoveWrite => RemovableNode(node) is not null,
+            FixProperties.ActionRemoveWrite => WriteRemoval.RemovableNode(node) is not null,
             FixProperties.ActionAddSetting => CreationOf(AddSettingTarget(diagnostic, root, node)) is not null,
             FixProperties.ActionReplaceKey => KeyLiteralOf(node) is not null && diagnostic.Properties.TryGetValue(FixProperties.Key, out var key) && !string.IsNullOrEmpty(key),
             _ => false,
@@ -72,7 +72,8 @@ internal static class ConfigurationEdits
                     ReplaceValue(editor, node, properties[FixProperties.TypedValue]!, properties[FixProperties.StringValue]!, replaced);
                     break;
                 case FixProperties.ActionRemoveWrite:
-                    RemoveWrite(editor, RemovableNode(node)!);
+                    var (parent, without) = WriteRemoval.Plan(WriteRemoval.RemovableNode(node)!);
+                    editor.ReplaceNode(parent, (current, _) => without(current));
                     break;
                 case FixProperties.ActionAddSetting:
                     AddSetting(editor, model, CreationOf(AddSettingTarget(diagnostic, root, node))!, properties, cancellationToken);
@@ -144,54 +145,6 @@ internal static class ConfigurationEdits
         editor.ReplaceNode(key, (current, _) => replacement.WithTriviaFrom(current));
     }
 
-    // ---- remove a write -------------------------------------------------------------------------
-
-    /// <summary>The initializer element or statement that holds the write and nothing else.</summary>
-    private static SyntaxNode? RemovableNode(SyntaxNode write)
-    {
-        if (write is ArgumentSyntax argument)
-        {
-            write = argument.Expression;
-        }
-
-        switch (write.Parent)
-        {
-            case InitializerExpressionSyntax:
-                return write;
-            case ExpressionStatementSyntax statement when statement.Parent is BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax:
-                return statement.Parent is GlobalStatementSyntax global ? global : statement;
-            case ArgumentSyntax { Parent: ArgumentListSyntax { Arguments.Count: 1, Parent: InvocationExpressionSyntax { Parent: ExpressionStatementSyntax statement } } }
-                when statement.Parent is BlockSyntax:
-                // list.Add(new("key", "value"));
-                return statement;
-            default:
-                return null;
-        }
-    }
-
-    /// <summary>
-    /// Removes the statement or initializer element. Comment lines above it stay (they may describe
-    /// what follows); its own indentation goes, so the next line keeps exactly its own.
-    /// </summary>
-    private static void RemoveWrite(DocumentEditor editor, SyntaxNode removable)
-    {
-        var leading = removable.GetLeadingTrivia();
-        var lastLineBreak = -1;
-        for (var i = 0; i < leading.Count; i++)
-        {
-            if (leading[i].IsKind(SyntaxKind.EndOfLineTrivia))
-            {
-                lastLineBreak = i;
-            }
-        }
-
-        var keep = leading.Any(t => !t.IsKind(SyntaxKind.WhitespaceTrivia) && !t.IsKind(SyntaxKind.EndOfLineTrivia))
-            ? SyntaxFactory.TriviaList(leading.Take(lastLineBreak + 1))
-            : SyntaxFactory.TriviaList();
-        editor.ReplaceNode(removable, (current, _) => current.WithLeadingTrivia(keep));
-        editor.RemoveNode(removable, SyntaxRemoveOptions.KeepLeadingTrivia | SyntaxRemoveOptions.KeepUnbalancedDirectives);
-    }
-
     // ---- add a setting --------------------------------------------------------------------------
 
     private static BaseObjectCreationExpressionSyntax? CreationOf(SyntaxNode? node)
@@ -212,7 +165,9 @@ internal static class ConfigurationEdits
         {
             var key = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(properties[FixProperties.Key]!));
             var value = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(properties[FixProperties.StringValue]!));
-            element = DictionaryUsesIndexers(creation)
+            element = !IsDictionary(type)
+                ? PairCreation(key, value)
+                : DictionaryUsesIndexers(creation)
                 ? SyntaxFactory.AssignmentExpression(
                     SyntaxKind.SimpleAssignmentExpression,
                     SyntaxFactory.ImplicitElementAccess(SyntaxFactory.BracketedArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(key)))),
@@ -238,6 +193,20 @@ internal static class ConfigurationEdits
         return false;
     }
 
+    private static bool IsDictionary(ITypeSymbol? type)
+        => type is not null && (IsGenericDictionary(type) || type.AllInterfaces.Any(IsGenericDictionary));
+
+    private static bool IsGenericDictionary(ITypeSymbol type)
+        => type is INamedTypeSymbol { Name: "IDictionary", Arity: 2 } named
+           && named.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic";
+
+    /// <summary>An element of a key-value pair list: <c>new KeyValuePair&lt;string, string&gt;("key", "value")</c>.</summary>
+    private static ExpressionSyntax PairCreation(ExpressionSyntax key, ExpressionSyntax value)
+        => SyntaxFactory.ObjectCreationExpression(
+                SyntaxFactory.ParseTypeName("System.Collections.Generic.KeyValuePair<string, string>").WithAdditionalAnnotations(Simplifier.Annotation))
+            .WithArgumentList(SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[] { SyntaxFactory.Argument(key), SyntaxFactory.Argument(value) })))
+            .WithAdditionalAnnotations(Simplifier.Annotation);
+
     private static bool DictionaryUsesIndexers(BaseObjectCreationExpressionSyntax creation)
         => creation.Initializer?.Expressions.FirstOrDefault() is AssignmentExpressionSyntax { Left: ImplicitElementAccessSyntax };
 
@@ -246,7 +215,8 @@ internal static class ConfigurationEdits
         var initializer = creation.Initializer;
         if (initializer is null)
         {
-            var kind = element is InitializerExpressionSyntax ? SyntaxKind.CollectionInitializerExpression : SyntaxKind.ObjectInitializerExpression;
+            // Property and indexer assignments make an object initializer; { "k", "v" } and pair elements a collection initializer.
+            var kind = element is AssignmentExpressionSyntax ? SyntaxKind.ObjectInitializerExpression : SyntaxKind.CollectionInitializerExpression;
             var created = SyntaxFactory.InitializerExpression(kind, SyntaxFactory.SingletonSeparatedList(element))
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return (creation.ArgumentList is { Arguments.Count: 0 } && creation is ObjectCreationExpressionSyntax
@@ -264,30 +234,60 @@ internal static class ConfigurationEdits
         }
 
         // Keep the user's layout: on a multi-line initializer the new element goes on its own line,
-        // indented like the last one; on a single line it follows after ", ".
+        // indented like the last one; on a single line it follows after ", ". Comments stay where they
+        // are and are never repeated.
         var newLine = initializer.OpenBraceToken.TrailingTrivia.FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
         var multiLine = newLine.IsKind(SyntaxKind.EndOfLineTrivia);
         var nodes = expressions.ToList();
         var separators = expressions.GetSeparators().ToList();
         var last = nodes[nodes.Count - 1];
-        var leading = multiLine ? last.GetLeadingTrivia() : SyntaxFactory.TriviaList(SyntaxFactory.Space);
-        var separatorTrivia = multiLine ? SyntaxFactory.TriviaList(newLine) : SyntaxFactory.TriviaList();
+        var comma = SyntaxFactory.Token(SyntaxKind.CommaToken);
         if (separators.Count == nodes.Count)
         {
-            // Trailing comma: add the element after it, and a trailing comma after the new one (with
-            // the line break or spacing of the last one, not a comment that belongs to the last element).
-            nodes.Add(element.WithLeadingTrivia(leading));
-            var lastSpacing = separators[separators.Count - 1].TrailingTrivia.Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia));
-            separators.Add(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(multiLine ? separatorTrivia : SyntaxFactory.TriviaList(lastSpacing)));
+            // Trailing comma: the new element goes after it and gets a trailing comma of its own.
+            var lastComma = separators[separators.Count - 1];
+            if (multiLine)
+            {
+                nodes.Add(element.WithLeadingTrivia(Indentation(last)));
+                separators.Add(comma.WithTrailingTrivia(newLine));
+            }
+            else
+            {
+                nodes.Add(element);
+                separators.Add(comma.WithTrailingTrivia(lastComma.TrailingTrivia));
+            }
+        }
+        else if (multiLine && last.GetTrailingTrivia().Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia)))
+        {
+            // The comma takes the last element's line end (and its comment); the new element its own line.
+            nodes[nodes.Count - 1] = last.WithoutTrailingTrivia();
+            separators.Add(comma.WithTrailingTrivia(last.GetTrailingTrivia()));
+            nodes.Add(element.WithLeadingTrivia(Indentation(last)).WithTrailingTrivia(newLine));
         }
         else
         {
             nodes[nodes.Count - 1] = last.WithoutTrailingTrivia();
-            separators.Add(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(separatorTrivia));
-            nodes.Add(element.WithLeadingTrivia(leading).WithTrailingTrivia(last.GetTrailingTrivia()));
+            separators.Add(comma.WithTrailingTrivia(multiLine ? SyntaxFactory.TriviaList(newLine) : SyntaxFactory.TriviaList()));
+            nodes.Add(element.WithLeadingTrivia(multiLine ? Indentation(last) : SyntaxFactory.TriviaList(SyntaxFactory.Space)).WithTrailingTrivia(last.GetTrailingTrivia()));
         }
 
         var updated = SyntaxFactory.SeparatedList(nodes, separators);
         return creation.WithInitializer(initializer.WithExpressions(updated));
+    }
+
+    /// <summary>The whitespace that indents a node's line (its leading trivia after the last line break, comments dropped).</summary>
+    private static SyntaxTriviaList Indentation(SyntaxNode node)
+    {
+        var leading = node.GetLeadingTrivia();
+        var start = 0;
+        for (var i = 0; i < leading.Count; i++)
+        {
+            if (leading[i].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                start = i + 1;
+            }
+        }
+
+        return SyntaxFactory.TriviaList(leading.Skip(start).Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)));
     }
 }

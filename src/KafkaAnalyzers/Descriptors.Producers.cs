@@ -10,7 +10,7 @@ internal static partial class Descriptors
         Categories.Reliability,
         DiagnosticSeverity.Warning,
         "Producer acknowledgement weaker than 'all'",
-        "Producer acks is {0}: a message is reported delivered before it is replicated, and a leader failure loses it; use Acks.All",
+        "Producer acks is {0}: {1}; set acks to all",
         "With acks 0 the producer never hears back from the broker; with acks 1 only the partition leader has the message when the delivery report says success. "
         + "A leader crash before replication silently loses acknowledged messages. Topics listed in kafka_analyzers.lossy_topics are exempt.",
         dataLoss: true);
@@ -20,7 +20,7 @@ internal static partial class Descriptors
         Categories.Reliability,
         DiagnosticSeverity.Warning,
         "Idempotence not enabled",
-        "{0}: retries after a timeout can write the same message twice or reorder a partition; set EnableIdempotence = true",
+        "{0}: a retried send can write a message twice or out of order; enable idempotence",
         "Without enable.idempotence the broker cannot recognise a retried batch, so a retry after a lost response duplicates messages and retries with several requests in flight reorder them. "
         + "librdkafka's default is false. Topics listed in kafka_analyzers.lossy_topics are exempt.",
         dataLoss: true);
@@ -39,7 +39,7 @@ internal static partial class Descriptors
         Categories.Reliability,
         DiagnosticSeverity.Warning,
         "Retries disabled or delivery timeout too short",
-        "{0}: a broker hiccup becomes a failed delivery; remove the override",
+        "{0}: a broker hiccup becomes a failed delivery; {1}",
         "librdkafka retries transient produce errors (leader elections, timeouts, NOT_ENOUGH_REPLICAS) until message.timeout.ms expires. "
         + "Disabling retries or shortening the delivery timeout turns routine broker events into lost messages.",
         dataLoss: true);

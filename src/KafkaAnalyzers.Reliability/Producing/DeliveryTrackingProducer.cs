@@ -150,14 +150,14 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     /// <summary>Queues <paramref name="message"/> for <paramref name="topic"/>; its outcome is tracked.</summary>
     /// <param name="topic">Destination topic.</param>
     /// <param name="message">The message; its <c>Headers</c> receive the trace context when propagation is on.</param>
-    /// <exception cref="ProduceException{TKey,TValue}">The message was not queued (serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>).</exception>
+    /// <exception cref="ProduceException{TKey,TValue}">The message was not queued because serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>. Messages librdkafka refuses at once for a cluster-side reason (a cached authorization error, an oversized message) are not thrown: they fail like any delivery and reach the failure handler.</exception>
     /// <exception cref="ProducerFatalException">The producer is fatal.</exception>
     public void Produce(string topic, Message<TKey, TValue> message) => Produce(new TopicPartition(topic, Partition.Any), message);
 
     /// <summary>Queues <paramref name="message"/> for a partition; its outcome is tracked.</summary>
     /// <param name="topicPartition">Destination; <see cref="Partition.Any"/> lets the partitioner choose.</param>
     /// <param name="message">The message; its <c>Headers</c> receive the trace context when propagation is on.</param>
-    /// <exception cref="ProduceException{TKey,TValue}">The message was not queued (serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>).</exception>
+    /// <exception cref="ProduceException{TKey,TValue}">The message was not queued because serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>. Messages librdkafka refuses at once for a cluster-side reason (a cached authorization error, an oversized message) are not thrown: they fail like any delivery and reach the failure handler.</exception>
     /// <exception cref="ProducerFatalException">The producer is fatal.</exception>
     public void Produce(TopicPartition topicPartition, Message<TKey, TValue> message)
     {
@@ -172,6 +172,11 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             {
                 queueFullWait.Execute(static delivery => delivery.Enqueue(), delivery);
             }
+        }
+        catch (ProduceException<TKey, TValue> refused) when (IsRefusedDelivery(refused.Error))
+        {
+            FailRefused(delivery, refused.Error);
+            return;
         }
         catch (Exception notQueued)
         {
@@ -211,6 +216,12 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             {
                 await queueFullWait.ExecuteAsync(static (delivery, _) => { delivery.Enqueue(); return ValueTask.CompletedTask; }, delivery, cancellationToken).ConfigureAwait(false);
             }
+
+            Queued(delivery);
+        }
+        catch (ProduceException<TKey, TValue> refused) when (IsRefusedDelivery(refused.Error))
+        {
+            FailRefused(delivery, refused.Error);
         }
         catch (Exception notQueued)
         {
@@ -218,7 +229,6 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             throw Translate(notQueued, delivery);
         }
 
-        Queued(delivery);
         try
         {
             return await delivery.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -345,6 +355,22 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     {
         Interlocked.Increment(ref produced);
         ProducerMetrics.RecordProduced(delivery.TopicPartition.Topic);
+    }
+
+    /// <summary>
+    /// librdkafka refuses some messages at once for a reason the cluster already gave (a topic whose
+    /// authorization error is cached, a message over message.max.bytes, an unknown topic or partition).
+    /// Those are failed deliveries like any other: counted, and handed to the failure handler (or the
+    /// awaiting caller), so delivered + failed always equals produced. Serialization errors, a full
+    /// queue and fatal errors are the caller's to see and are thrown instead.
+    /// </summary>
+    private static bool IsRefusedDelivery(Error error)
+        => !error.IsFatal && error.Code is not (ErrorCode.Local_QueueFull or ErrorCode.Local_KeySerialization or ErrorCode.Local_ValueSerialization or ErrorCode.Local_Fatal);
+
+    private void FailRefused(TrackedDelivery delivery, Error error)
+    {
+        Queued(delivery);
+        Complete(delivery, error, PersistenceStatus.NotPersisted, Partition.Any, result: null);
     }
 
     private void Abort(TrackedDelivery delivery)

@@ -11,7 +11,10 @@ internal static class ConfigKeys
     public const string LingerMs = "queue.buffering.max.ms";
     public const string RequestTimeoutMs = "request.timeout.ms";
     public const string TransactionalId = "transactional.id";
+    public const string TransactionTimeoutMs = "transaction.timeout.ms";
     public const string EnableGaplessGuarantee = "enable.gapless.guarantee";
+    public const string QueuingStrategy = "queuing.strategy";
+    public const string BackpressureThreshold = "queue.buffering.backpressure.threshold";
     public const string SessionTimeoutMs = "session.timeout.ms";
     public const string HeartbeatIntervalMs = "heartbeat.interval.ms";
     public const string MaxPollIntervalMs = "max.poll.interval.ms";

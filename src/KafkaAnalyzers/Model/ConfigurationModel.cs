@@ -490,7 +490,7 @@ internal sealed class ConfigurationModel
                 return ClassifyArgument(config, argument, reference, external);
 
             case IReturnOperation:
-                config.Leaves = true;
+                config.MayLeave = true;
                 return null;
 
             case ISimpleAssignmentOperation assignment when assignment.Value == child:
@@ -508,7 +508,7 @@ internal sealed class ConfigurationModel
                 return null;
 
             default:
-                config.Leaves = true;
+                config.MayLeave = true;
                 return ConfigEvent.Unknowable(reference, external);
         }
     }
@@ -576,7 +576,7 @@ internal sealed class ConfigurationModel
                 break;
         }
 
-        config.Leaves = true;
+        config.MayLeave = true;
         return ConfigEvent.Unknowable(reference, external);
     }
 
@@ -596,9 +596,14 @@ internal sealed class ConfigurationModel
                 return null;
             case IInvocationOperation invocation:
                 var method = invocation.TargetMethod;
-                config.Leaves = true;
-                if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out || IsConfigurationBinder(method))
+                if (IsConfigurationBinder(method))
                 {
+                    return ConfigEvent.Unknowable(reference, external);
+                }
+
+                if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
+                {
+                    config.MayLeave = true;
                     return ConfigEvent.Unknowable(reference, external);
                 }
 
@@ -620,7 +625,7 @@ internal sealed class ConfigurationModel
     /// </summary>
     private ConfigEvent? Escape(TrackedConfig config, IOperation reference, bool external)
     {
-        config.Leaves = true;
+        config.MayLeave = true;
         if (external)
         {
             return ConfigEvent.Unknowable(reference, external);
@@ -681,7 +686,9 @@ internal sealed class ConfigurationModel
 
         foreach (var config in _configs.Distinct())
         {
-            if (!consumed.Contains(config) && config.FeedsKafka && !OnlyCopied(config, copySources))
+            // A configuration no builder in view consumes is reported only when it is handed on
+            // (returned, passed or stored elsewhere); one that is only inspected never reaches a client.
+            if (!consumed.Contains(config) && config.FeedsKafka && (config.MayLeave || config.Holders.Count == 0) && !OnlyCopied(config, copySources))
             {
                 contexts.Add(new ConfigContext(TypeRole(config.KafkaType), StateAt(config, at: null, depth: 0), config.IsVisible ? config.PrimaryOrigin : null, builder: null));
             }
@@ -696,7 +703,7 @@ internal sealed class ConfigurationModel
     /// settings. A holder-less copy source is the copy constructor's argument itself.
     /// </summary>
     private static bool OnlyCopied(TrackedConfig config, HashSet<TrackedConfig> copySources)
-        => copySources.Contains(config) && !config.Leaves;
+        => copySources.Contains(config) && !config.MayLeave;
 
     private ConfigState StateAt(TrackedConfig config, IOperation? at, int depth)
     {
@@ -810,6 +817,9 @@ internal sealed class ConfigurationModel
         /// <summary>Reaches a builder or a Kafka config class: a dictionary that never does is not Kafka's.</summary>
         public bool FeedsKafka { get; set; }
 
+        /// <summary>Returned, passed to other code or stored where the model cannot follow it.</summary>
+        public bool MayLeave { get; set; }
+
         public IOperation? Scope { get; set; }
 
         public IOperation? CopySource { get; set; }
@@ -822,8 +832,6 @@ internal sealed class ConfigurationModel
 
         public bool IsStatic { get; set; }
 
-        /// <summary>A reference hands the configuration on (returned, passed to a method, stored elsewhere), other than into a builder or a copy.</summary>
-        public bool Leaves { get; set; }
 
         public bool IsVisible => !Ambiguous;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace KafkaAnalyzers.Model;
 
@@ -105,6 +106,32 @@ internal sealed class KafkaSymbols
         var config = compilation.GetTypeByMetadataName("Confluent.Kafka.Config");
 #pragma warning restore RS0030
         return config is null ? null : new KafkaSymbols(compilation, config);
+    }
+
+    /// <summary>
+    /// The operation creates, calls or reads a member of a Confluent.Kafka type: the cheap test that
+    /// decides whether a type is worth modelling at all.
+    /// </summary>
+    public bool IsFromKafka(IOperation operation)
+    {
+        var type = operation switch
+        {
+            IObjectCreationOperation creation => creation.Type,
+            IInvocationOperation invocation => invocation.TargetMethod.ContainingType,
+            IPropertyReferenceOperation property => property.Property.ContainingType,
+            _ => null,
+        };
+
+        // A user subclass of a Confluent type (a config or builder of the application's own) counts too.
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.ContainingAssembly, Config.ContainingAssembly))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

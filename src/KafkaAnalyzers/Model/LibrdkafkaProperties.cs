@@ -106,6 +106,13 @@ internal static partial class LibrdkafkaProperties
             : null;
     }
 
+    /// <summary>
+    /// A topic-level key with no global property of the same name: setting it on a client config
+    /// makes librdkafka create the default topic configuration, whose checks then run in Build().
+    /// </summary>
+    public static bool IsTopicLevel(string key)
+        => ByKey.TryGetValue(key, out var property) && property.Section == LibrdkafkaSection.Topic;
+
     /// <summary>The key a typed Confluent config property writes, e.g. Acks → acks, EnableIdempotence → enable.idempotence.</summary>
     public static string? KeyForProperty(string propertyName)
         => KeyByPropertyName.TryGetValue(propertyName, out var key) ? key : null;

@@ -71,13 +71,13 @@ internal static class OperationExtensions
         return true;
     }
 
-    /// <summary>The statement list (block, using, root) that scopes a declaration at <paramref name="operation"/>.</summary>
+    /// <summary>The statement list (block, using, switch section, root) that scopes a declaration at <paramref name="operation"/>.</summary>
     public static IOperation EnclosingScope(this IOperation operation)
     {
         var current = operation;
         for (var parent = operation.Parent; parent is not null; current = parent, parent = parent.Parent)
         {
-            if (parent is IBlockOperation or IUsingOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+            if (parent is IBlockOperation or IUsingOperation or IAnonymousFunctionOperation or ILocalFunctionOperation or ISwitchCaseOperation)
             {
                 return parent;
             }

@@ -33,7 +33,8 @@ internal sealed class OperationIndex
     {
         var index = new OperationIndex(type);
 
-        // Blocks arrive from concurrent callbacks; source order keeps the model deterministic.
+        // Blocks arrive in whatever order concurrent analysis finished them; source order keeps every
+        // list below (and so the model's contexts) deterministic.
         var ordered = blocks
             .OrderBy(b => b.Root.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal)
             .ThenBy(b => b.Root.Syntax.SpanStart);

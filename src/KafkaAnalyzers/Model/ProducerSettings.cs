@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace KafkaAnalyzers.Model;
 
 /// <summary>Typed reading of the producer settings the durability rules share.</summary>
@@ -14,6 +16,9 @@ internal readonly struct ProducerSettings
         MessageTimeout = context.Get(ConfigKeys.MessageTimeoutMs);
         Linger = context.Get(ConfigKeys.LingerMs);
         RequestTimeout = context.Get(ConfigKeys.RequestTimeoutMs);
+        TransactionTimeout = context.Get(ConfigKeys.TransactionTimeoutMs);
+        QueuingStrategy = context.Get(ConfigKeys.QueuingStrategy);
+        BackpressureThreshold = context.Get(ConfigKeys.BackpressureThreshold);
     }
 
     public ConfigContext Context { get; }
@@ -34,6 +39,18 @@ internal readonly struct ProducerSettings
 
     public Setting RequestTimeout { get; }
 
+    public Setting TransactionTimeout { get; }
+
+    public Setting QueuingStrategy { get; }
+
+    public Setting BackpressureThreshold { get; }
+
+    /// <summary>queuing.strategy written as something other than fifo (idempotence requires fifo).</summary>
+    public bool QueuingNotFifo => QueuingStrategy.IsKnown && QueuingStrategy.Value is not null && !ConfigValues.EqualsIgnoreCase(QueuingStrategy.Value, "fifo");
+
+    /// <summary>queue.buffering.backpressure.threshold written above 1 (idempotence requires 1).</summary>
+    public bool BackpressureAboveOne => BackpressureThreshold.IsKnown && Int(BackpressureThreshold) > 1;
+
     /// <summary>acks written as 0 or 1.</summary>
     public bool AcksWeak => AcksValue is 0 or 1;
 
@@ -52,6 +69,14 @@ internal readonly struct ProducerSettings
         => IsTrue(Idempotence) || (Idempotence.IsDefault && TransactionalIdSet);
 
     public bool IdempotenceExplicitlyOff => Idempotence.IsKnown && IsFalse(Idempotence);
+
+    /// <summary>
+    /// A topic-level setting (acks, message.timeout.ms, request.timeout.ms...) is written, so librdkafka
+    /// creates the default topic configuration and checks it against linger.ms when the client is
+    /// built; without one the same conflict only fails each produce call.
+    /// </summary>
+    public bool SetsTopicLevelSetting
+        => Context.State.Explicit.Any(pair => pair.Value.IsKnown && LibrdkafkaProperties.IsTopicLevel(pair.Key));
 
     public static bool IsTrue(Setting setting) => setting.IsKnown && ConfigValues.TryParseBool(setting.Value, out var value) && value;
 

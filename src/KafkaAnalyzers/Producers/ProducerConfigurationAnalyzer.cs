@@ -21,6 +21,8 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
 
     private const long MinimumMessageTimeoutMs = 10000;
 
+    private const string RemoveTheOverride = "remove the override";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.KAFKA001_WeakAcks,
         Descriptors.KAFKA002_IdempotenceNotEnabled,
@@ -42,7 +44,7 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
             if (!SendsOnlyToLossyTopics(analysis, config))
             {
                 ReportWeakAcks(settings, rejected, reporter);
-                ReportIdempotence(settings, rejected, reporter);
+                ReportIdempotence(analysis.Symbols, settings, rejected, reporter);
             }
 
             ReportRetriesAndTimeout(settings, rejected, reporter);
@@ -91,6 +93,16 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
                 Report(reporter, rule, settings.Retries, RemoveWrite(), $"{why} requires retries >= 1, but retries is 0");
                 rejected |= Rejected.Retries;
             }
+
+            if (settings.QueuingNotFifo)
+            {
+                Report(reporter, rule, settings.QueuingStrategy, RemoveWrite(), $"{why} requires queuing.strategy=fifo, but it is {settings.QueuingStrategy.Value}");
+            }
+
+            if (settings.BackpressureAboveOne)
+            {
+                Report(reporter, rule, settings.BackpressureThreshold, RemoveWrite(), $"{why} requires queue.buffering.backpressure.threshold=1, but it is {settings.BackpressureThreshold.Value}");
+            }
         }
 
         if (settings.TransactionalIdSet && settings.IdempotenceExplicitlyOff)
@@ -105,26 +117,75 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
             Report(reporter, rule, gapless, properties: null, "enable.gapless.guarantee requires enable.idempotence=true");
         }
 
-        var timeout = ProducerSettings.Int(settings.MessageTimeout);
-        var linger = ProducerSettings.Double(settings.Linger);
-        var timeoutAdjustedByTransactions = settings.MessageTimeout.IsDefault && !settings.TransactionalId.IsDefault;
-        if (timeout is { } t && t != 0 && linger is { } l && t <= l && !timeoutAdjustedByTransactions
-            && (settings.MessageTimeout.IsKnown || settings.Linger.IsKnown))
-        {
-            var message = $"message.timeout.ms ({t}) must be greater than linger.ms ({Format(l)})";
-            if (settings.MessageTimeout.IsKnown)
-            {
-                Report(reporter, rule, settings.MessageTimeout, DefaultMessageTimeoutMs > l ? RemoveWrite() : null, message);
-            }
-            else
-            {
-                Report(reporter, rule, settings.Linger, properties: null, message);
-            }
+        rejected |= ReportTimeoutConflicts(settings, reporter);
+        return rejected;
+    }
 
-            rejected |= Rejected.Timeout;
+    /// <summary>
+    /// message.timeout.ms must exceed linger.ms, which librdkafka enforces only when linger.ms is set
+    /// (otherwise it lowers linger.ms itself) and, for the default timeout, only once a topic-level
+    /// setting exists; a transactional producer's message.timeout.ms defaults to
+    /// transaction.timeout.ms and may not exceed it (all checked against Confluent.Kafka 2.16).
+    /// </summary>
+    private static Rejected ReportTimeoutConflicts(ProducerSettings settings, DeduplicatingReporter reporter)
+    {
+        var rule = Descriptors.KAFKA003_ProducerConfigRejected;
+        var transactional = settings.TransactionalIdSet && settings.IdempotenceOn;
+        var transactionTimeout = ProducerSettings.Int(settings.TransactionTimeout);
+        var timeout = ProducerSettings.Int(settings.MessageTimeout);
+        if (transactional && settings.MessageTimeout.IsKnown && timeout is { } explicitTimeout
+            && transactionTimeout is { } limit && explicitTimeout > limit)
+        {
+            Report(reporter, rule, settings.MessageTimeout, RemoveTimeoutFix(settings), $"a transactional producer requires message.timeout.ms <= transaction.timeout.ms, but message.timeout.ms is {explicitTimeout} and transaction.timeout.ms is {limit}");
+            return Rejected.Timeout;
         }
 
-        return rejected;
+        if (!settings.Linger.IsKnown || ProducerSettings.Double(settings.Linger) is not { } lingerMs)
+        {
+            return Rejected.None;
+        }
+
+        string timeoutText;
+        if (settings.MessageTimeout.IsKnown && timeout is { } known)
+        {
+            timeoutText = known.ToString(CultureInfo.InvariantCulture);
+        }
+        else if (!settings.SetsTopicLevelSetting)
+        {
+            // librdkafka compares the default timeout with linger.ms only in the topic configuration.
+            return Rejected.None;
+        }
+        else if (settings.MessageTimeout.IsDefault && settings.TransactionalId.IsDefault)
+        {
+            timeout = DefaultMessageTimeoutMs;
+            timeoutText = $"{DefaultMessageTimeoutMs}, the default";
+        }
+        else if (settings.MessageTimeout.IsDefault && transactional && transactionTimeout is { } fromTransaction)
+        {
+            timeout = System.Math.Min(DefaultMessageTimeoutMs, fromTransaction);
+            timeoutText = $"{timeout}, from transaction.timeout.ms";
+        }
+        else
+        {
+            return Rejected.None;
+        }
+
+        if (timeout is not { } t || t == 0 || t > lingerMs)
+        {
+            return Rejected.None;
+        }
+
+        var message = $"message.timeout.ms ({timeoutText}) must be greater than linger.ms ({Format(lingerMs)})";
+        if (settings.MessageTimeout.IsKnown)
+        {
+            Report(reporter, rule, settings.MessageTimeout, RemoveTimeoutFix(settings), message);
+        }
+        else
+        {
+            Report(reporter, rule, settings.Linger, properties: null, message);
+        }
+
+        return Rejected.Timeout;
     }
 
     // ---- KAFKA001 -------------------------------------------------------------------------------
@@ -136,13 +197,15 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
             return;
         }
 
-        var description = settings.AcksValue == 0 ? "0 (no acknowledgement)" : "1 (leader only)";
-        Report(reporter, Descriptors.KAFKA001_WeakAcks, settings.Acks, ReplaceValue("Confluent.Kafka.Acks.All", "all"), description);
+        var (value, consequence) = settings.AcksValue == 0
+            ? ("0 (no acknowledgement)", "the producer never waits for a broker, so a message is reported delivered even if no broker stored it")
+            : ("1 (leader only)", "a message is reported delivered before it is replicated, so a leader failure loses it");
+        reporter.Report(Descriptors.KAFKA001_WeakAcks, settings.Acks.Write!.Location, ReplaceValue("Confluent.Kafka.Acks.All", "all"), additionalLocations: null, value, consequence);
     }
 
     // ---- KAFKA002 -------------------------------------------------------------------------------
 
-    private static void ReportIdempotence(ProducerSettings settings, Rejected rejected, DeduplicatingReporter reporter)
+    private static void ReportIdempotence(KafkaSymbols symbols, ProducerSettings settings, Rejected rejected, DeduplicatingReporter reporter)
     {
         var rule = Descriptors.KAFKA002_IdempotenceNotEnabled;
         if (settings.IdempotenceExplicitlyOff)
@@ -150,7 +213,7 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
             if ((rejected & Rejected.Idempotence) == 0)
             {
                 var write = settings.Idempotence.Write!;
-                reporter.Report(rule, write.Location, EnableIdempotenceFix(settings, FixProperties.ActionReplaceValue), AcksLocation(settings), $"{Name(write, "EnableIdempotence")} is false");
+                reporter.Report(rule, write.Location, EnableIdempotenceFix(symbols, settings, FixProperties.ActionReplaceValue, write.Location), AcksLocation(settings), $"{Name(write, "EnableIdempotence")} is false");
             }
 
             return;
@@ -159,20 +222,36 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
         var config = settings.Context;
         if (settings.Idempotence.IsDefault && config.DefaultsApply && settings.TransactionalId.IsDefault)
         {
-            reporter.Report(rule, config.Location, EnableIdempotenceFix(settings, FixProperties.ActionAddSetting), AcksLocation(settings), "Idempotence is never enabled (librdkafka's default is false)");
+            reporter.Report(rule, config.Location, EnableIdempotenceFix(symbols, settings, FixProperties.ActionAddSetting, config.Location), AcksLocation(settings), "Idempotence is never enabled (librdkafka's default is false)");
         }
     }
 
     /// <summary>
-    /// Turning idempotence on makes Build() throw when acks, max.in.flight or retries are explicitly set
-    /// to conflicting values (unset ones are adjusted by librdkafka), so the fix also sets acks to all,
-    /// and is not offered when another conflicting setting is unknown or explicitly incompatible.
+    /// Turning idempotence on makes Build() throw when acks, max.in.flight, retries, queuing.strategy or
+    /// the backpressure threshold are explicitly set to conflicting values (librdkafka adjusts unset
+    /// ones), so the fix also sets a weak acks to all, and is not offered when another conflicting
+    /// setting is unknown or explicitly incompatible.
     /// </summary>
-    private static ImmutableDictionary<string, string?>? EnableIdempotenceFix(ProducerSettings settings, string action)
+    private static ImmutableDictionary<string, string?>? EnableIdempotenceFix(KafkaSymbols symbols, ProducerSettings settings, string action, Location at)
     {
+        if (action == FixProperties.ActionAddSetting && settings.Context.Origin?.Type is INamedTypeSymbol type
+            && symbols.IsKafkaConfigType(type) && !HasProperty(type, "EnableIdempotence"))
+        {
+            // A ClientConfig (or another config class without the property) handed to a ProducerBuilder.
+            return null;
+        }
+
+        if (settings.AcksWeak && settings.Acks.Write!.Location.SourceTree != at.SourceTree)
+        {
+            // The fix edits one document: a weak acks written in another file would be left to throw.
+            return null;
+        }
+
         if (!settings.Acks.IsCertain || !settings.MaxInFlight.IsCertain || !settings.Retries.IsCertain
+            || !settings.QueuingStrategy.IsCertain || !settings.BackpressureThreshold.IsCertain
             || (settings.MaxInFlight.IsKnown && ProducerSettings.Int(settings.MaxInFlight) > 5)
             || (settings.Retries.IsKnown && ProducerSettings.Int(settings.Retries) == 0)
+            || settings.QueuingNotFifo || settings.BackpressureAboveOne
             || (settings.AcksNotAll && !settings.AcksWeak))
         {
             return null;
@@ -193,6 +272,19 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
         return builder.ToImmutable();
     }
 
+    private static bool HasProperty(INamedTypeSymbol type, string name)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.GetMembers(name).Any(m => m is IPropertySymbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static IEnumerable<Location>? AcksLocation(ProducerSettings settings)
         => settings.AcksWeak ? new[] { settings.Acks.Write!.Location } : null;
 
@@ -203,7 +295,7 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
         var rule = Descriptors.KAFKA009_RetriesOrTimeoutTooLow;
         if ((rejected & Rejected.Retries) == 0 && settings.Retries.IsKnown && ProducerSettings.Int(settings.Retries) == 0)
         {
-            Report(reporter, rule, settings.Retries, RemoveWrite(), $"{Name(settings.Retries.Write!, "MessageSendMaxRetries")} is 0, so nothing is retried");
+            reporter.Report(rule, settings.Retries.Write!.Location, RemoveWrite(), additionalLocations: null, $"{Name(settings.Retries.Write!, "MessageSendMaxRetries")} is 0, so nothing is retried", RemoveTheOverride);
         }
 
         if ((rejected & Rejected.Timeout) != 0 || !settings.MessageTimeout.IsKnown || ProducerSettings.Int(settings.MessageTimeout) is not { } timeout || timeout == 0)
@@ -216,12 +308,30 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
         var linger = ProducerSettings.Double(settings.Linger);
         if (request is { } r && linger is { } l && timeout < r + l)
         {
-            Report(reporter, rule, settings.MessageTimeout, RemoveWrite(), $"{name} is {timeout} ms, less than one request timeout plus linger ({Format(r + l)} ms)");
+            reporter.Report(rule, settings.MessageTimeout.Write!.Location, RemoveTimeoutFix(settings), additionalLocations: null, $"{name} is {timeout} ms, less than one request timeout plus linger ({Format(r + l)} ms)", "remove the override, or lower request.timeout.ms so a retry fits");
         }
         else if (timeout < MinimumMessageTimeoutMs)
         {
-            Report(reporter, rule, settings.MessageTimeout, RemoveWrite(), $"{name} is {timeout} ms, under 10 seconds");
+            reporter.Report(rule, settings.MessageTimeout.Write!.Location, RemoveTimeoutFix(settings), additionalLocations: null, $"{name} is {timeout} ms, under 10 seconds", RemoveTheOverride);
         }
+    }
+
+    /// <summary>
+    /// Removing a message.timeout.ms override brings back librdkafka's default (for a transactional
+    /// producer, transaction.timeout.ms); offered only when that default provably builds.
+    /// </summary>
+    private static ImmutableDictionary<string, string?>? RemoveTimeoutFix(ProducerSettings settings)
+    {
+        long? restored = DefaultMessageTimeoutMs;
+        if (!settings.TransactionalId.IsDefault)
+        {
+            restored = settings.TransactionalIdSet && ProducerSettings.Int(settings.TransactionTimeout) is { } transaction
+                ? System.Math.Min(DefaultMessageTimeoutMs, transaction)
+                : null;
+        }
+
+        var linger = ProducerSettings.Double(settings.Linger);
+        return restored is { } timeout && linger is { } l && timeout > l ? RemoveWrite() : null;
     }
 
     // ---- helpers --------------------------------------------------------------------------------

@@ -69,8 +69,13 @@ public sealed class PoisonMessageTests(ITestOutputHelper output)
         var valid = Enumerable.Range(0, MessageCount).Where(i => !poison.Contains(i)).ToHashSet();
         Assert.Equal(valid, processed.Keys.ToHashSet());
 
+        // Every poison message is in the dead-letter topic, and nothing else is. A poison message can
+        // appear twice: the delivery is at-least-once (a commit that failed under the injected
+        // OffsetCommit errors or the broker bounce redelivers it), and librdkafka's mock cluster does
+        // not de-duplicate an idempotent producer's resend after a broker drops a connection.
         var deadLetters = kit.ReadAll(topic + ".dlq", Partitions);
-        Assert.Equal(poison.Count, deadLetters.Count);
+        var deadLetteredIds = deadLetters.Select(deadLetter => int.Parse(ConsumerTestKit.IdOf(deadLetter.Message.Headers))).ToList();
+        Assert.Equal(poison.ToHashSet(), deadLetteredIds.ToHashSet());
         foreach (var deadLetter in deadLetters)
         {
             var id = int.Parse(ConsumerTestKit.IdOf(deadLetter.Message.Headers));
@@ -85,7 +90,7 @@ public sealed class PoisonMessageTests(ITestOutputHelper output)
             Assert.Equal(messages[id].Key, deadLetter.Message.Key);
         }
 
-        output.WriteLine($"messages {MessageCount}, poison {poison.Count}, dead-lettered {deadLetters.Count}, processed {processed.Count} " +
+        output.WriteLine($"messages {MessageCount}, poison {poison.Count}, dead-lettered {deadLetteredIds.Distinct().Count()} (records {deadLetters.Count}), processed {processed.Count} " +
             $"(handler calls {processed.Values.Sum()}), {seconds:F1} s to commit the end");
     }
 }

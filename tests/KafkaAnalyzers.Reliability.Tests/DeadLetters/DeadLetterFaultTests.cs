@@ -99,9 +99,7 @@ public sealed class DeadLetterFaultTests : IDisposable
 
     private (string Topic, ConsumeResult<byte[], byte[]> Original) Setup(string prefix)
     {
-        var topic = Topics.Unique(prefix);
-        cluster.CreateTopic(topic, 1, 3);
-        cluster.CreateTopic(topic + ".dlq", 1, 3);
+        var topic = cluster.CreateTopicWithDeadLetterTopic(prefix);
         var original = new ConsumeResult<byte[], byte[]>
         {
             TopicPartitionOffset = new TopicPartitionOffset(topic, 0, 7),

@@ -18,7 +18,7 @@ public sealed class DeadLetterSizeTests : IDisposable
     [Fact]
     public async Task Huge_stack_trace_is_cut_and_the_message_kept_when_the_value_is_near_the_limit()
     {
-        var topic = CreateTopics("huge");
+        var topic = cluster.CreateTopicWithDeadLetterTopic("huge");
         var original = Original(topic, valueBytes: 900_000);
         var exception = new InvalidOperationException("message " + new string('m', 60_000), new Exception("inner " + new string('s', 3_000_000)));
         AssertTooLargeWithoutTruncation(original, exception);
@@ -41,7 +41,7 @@ public sealed class DeadLetterSizeTests : IDisposable
     [Fact]
     public async Task Message_is_cut_after_the_stack_trace_is_gone()
     {
-        var topic = CreateTopics("tight");
+        var topic = cluster.CreateTopicWithDeadLetterTopic("tight");
         var original = Original(topic, valueBytes: 990_000);
         var exception = new InvalidOperationException("message " + new string('m', 60_000));
 
@@ -62,7 +62,7 @@ public sealed class DeadLetterSizeTests : IDisposable
     [Fact]
     public async Task Dead_letter_that_cannot_fit_even_without_exception_text_faults_the_task()
     {
-        var topic = CreateTopics("nofit");
+        var topic = cluster.CreateTopicWithDeadLetterTopic("nofit");
         var original = Original(topic, valueBytes: MessageMaxBytes - 100);
         await using var publisher = new KafkaDeadLetterPublisher(cluster.BootstrapServers);
 
@@ -75,7 +75,7 @@ public sealed class DeadLetterSizeTests : IDisposable
     [Fact]
     public async Task Lower_configured_limit_is_honoured()
     {
-        var topic = CreateTopics("lower");
+        var topic = cluster.CreateTopicWithDeadLetterTopic("lower");
         var original = Original(topic, valueBytes: 10_000);
         var options = new KafkaDeadLetterPublisherOptions { MaxMessageBytes = 20_000 };
 
@@ -113,14 +113,6 @@ public sealed class DeadLetterSizeTests : IDisposable
         using var producer = new ProducerBuilder<byte[], byte[]>(KafkaPresets.CriticalProducer(cluster.BootstrapServers)).Build();
         var refusal = Assert.Throws<ProduceException<byte[], byte[]>>(() => producer.Produce(original.Topic + ".dlq", untruncated, _ => { }));
         Assert.Equal(ErrorCode.MsgSizeTooLarge, refusal.Error.Code);
-    }
-
-    private string CreateTopics(string prefix)
-    {
-        var topic = Topics.Unique(prefix);
-        cluster.CreateTopic(topic, 1, 3);
-        cluster.CreateTopic(topic + ".dlq", 1, 3);
-        return topic;
     }
 
     private static ConsumeResult<byte[], byte[]> Original(string topic, int valueBytes) => new()

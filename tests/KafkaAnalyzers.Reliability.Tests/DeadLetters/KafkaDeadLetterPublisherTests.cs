@@ -17,7 +17,7 @@ public sealed class KafkaDeadLetterPublisherTests : IDisposable
     [Fact]
     public async Task Dead_letter_keeps_key_value_and_original_headers_and_adds_decodable_metadata()
     {
-        var topic = CreateTopics("orders", partitions: 3);
+        var topic = cluster.CreateTopicWithDeadLetterTopic("orders", partitions: 3);
         var original = ProduceAndConsume(topic, "customer-7"u8.ToArray(), "{\"amount\":12}"u8.ToArray(), partition: 2,
             new Headers { { "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"u8.ToArray() }, { "tenant", "acme"u8.ToArray() } });
         var failure = Throw(() => new FormatException("amount is not a decimal"));
@@ -49,7 +49,7 @@ public sealed class KafkaDeadLetterPublisherTests : IDisposable
     [Fact]
     public async Task Header_values_are_utf8_decimal_text()
     {
-        var topic = CreateTopics("encoding");
+        var topic = cluster.CreateTopicWithDeadLetterTopic("encoding");
         var original = ProduceAndConsume(topic, null, "v"u8.ToArray());
         await using (var publisher = new KafkaDeadLetterPublisher(cluster.BootstrapServers, Options(group: "g")))
         {
@@ -71,7 +71,7 @@ public sealed class KafkaDeadLetterPublisherTests : IDisposable
     [Fact]
     public async Task Consumer_group_header_is_absent_when_the_publisher_was_not_told_the_group()
     {
-        var topic = CreateTopics("nogroup");
+        var topic = cluster.CreateTopicWithDeadLetterTopic("nogroup");
         var original = ProduceAndConsume(topic, null, "v"u8.ToArray());
         await using (var publisher = new KafkaDeadLetterPublisher(cluster.BootstrapServers))
         {
@@ -86,7 +86,7 @@ public sealed class KafkaDeadLetterPublisherTests : IDisposable
     [Fact]
     public async Task Dead_letters_of_one_key_land_in_one_partition_in_order()
     {
-        var topic = CreateTopics("keyed", partitions: 4, deadLetterPartitions: 6);
+        var topic = cluster.CreateTopicWithDeadLetterTopic("keyed", partitions: 4, deadLetterPartitions: 6);
         await using (var publisher = new KafkaDeadLetterPublisher(cluster.BootstrapServers))
         {
             for (var i = 0; i < 20; i++)
@@ -115,7 +115,7 @@ public sealed class KafkaDeadLetterPublisherTests : IDisposable
     [Fact]
     public async Task Typed_key_and_value_are_serialized_back_with_builtin_serializers()
     {
-        var topic = CreateTopics("typed");
+        var topic = cluster.CreateTopicWithDeadLetterTopic("typed");
         var original = new ConsumeResult<string, long>
         {
             TopicPartitionOffset = new TopicPartitionOffset(topic, 0, 41),
@@ -135,7 +135,7 @@ public sealed class KafkaDeadLetterPublisherTests : IDisposable
     [Fact]
     public async Task Registered_serializer_is_used_with_the_original_topic_in_its_context()
     {
-        var topic = CreateTopics("custom");
+        var topic = cluster.CreateTopicWithDeadLetterTopic("custom");
         var serializer = new OrderSerializer();
         var options = Options();
         options.ValueSerializers.Add(serializer);
@@ -159,7 +159,7 @@ public sealed class KafkaDeadLetterPublisherTests : IDisposable
     [Fact]
     public async Task Type_without_serializer_faults_the_task_naming_the_type_and_the_fix()
     {
-        var topic = CreateTopics("unsupported");
+        var topic = cluster.CreateTopicWithDeadLetterTopic("unsupported");
         var original = new ConsumeResult<string, Order>
         {
             TopicPartitionOffset = new TopicPartitionOffset(topic, 0, 0),
@@ -179,7 +179,7 @@ public sealed class KafkaDeadLetterPublisherTests : IDisposable
     [Fact]
     public async Task Undeserializable_message_is_dead_lettered_with_its_raw_bytes()
     {
-        var topic = CreateTopics("raw");
+        var topic = cluster.CreateTopicWithDeadLetterTopic("raw");
         ProduceRaw(topic, "k"u8.ToArray(), [0x01, 0x02, 0x03], partition: 0);
         using var consumer = new ConsumerBuilder<string, int>(new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = "raw", EnableAutoCommit = false })
             .SetValueDeserializer(Deserializers.Int32)
@@ -232,7 +232,7 @@ public sealed class KafkaDeadLetterPublisherTests : IDisposable
     [Fact]
     public async Task Topic_selector_returning_the_original_topic_faults_the_task()
     {
-        var topic = CreateTopics("loop");
+        var topic = cluster.CreateTopicWithDeadLetterTopic("loop");
         var original = ProduceAndConsume(topic, null, "v"u8.ToArray());
         var options = Options();
         options.DeadLetterTopic = t => t;
@@ -241,14 +241,6 @@ public sealed class KafkaDeadLetterPublisherTests : IDisposable
         var failure = await Assert.ThrowsAsync<DeadLetterPublishException>(() => publisher.PublishAsync(original, new InvalidOperationException("boom")));
 
         Assert.Contains("must name a different, non-empty topic", failure.Message);
-    }
-
-    private string CreateTopics(string prefix, int partitions = 1, int? deadLetterPartitions = null)
-    {
-        var topic = Topics.Unique(prefix);
-        cluster.CreateTopic(topic, partitions, replicationFactor: 3);
-        cluster.CreateTopic(topic + ".dlq", deadLetterPartitions ?? partitions, replicationFactor: 3);
-        return topic;
     }
 
     private ConsumeResult<byte[], byte[]> ProduceAndConsume(string topic, byte[]? key, byte[] value, int partition = 0, Headers? headers = null)

@@ -21,8 +21,8 @@ public sealed class TelemetryTests : IDisposable
     public async Task Producer_metrics_count_produced_delivered_and_failed_by_topic()
     {
         using var metrics = new MetricsRecorder();
-        var allowed = CreateTopic("metrics-ok");
-        var denied = CreateTopic("metrics-denied");
+        var allowed = cluster.CreateUniqueTopic("metrics-ok");
+        var denied = cluster.CreateUniqueTopic("metrics-denied");
         cluster.SetTopicError(denied, ErrorCode.TopicAuthorizationFailed);
         await using (var producer = new DeliveryTrackingProducer<Null, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), new FailureRecorder<Null, int>().Options()))
         {
@@ -55,7 +55,7 @@ public sealed class TelemetryTests : IDisposable
     public async Task Undelivered_at_disposal_is_counted()
     {
         using var metrics = new MetricsRecorder();
-        var topic = CreateTopic("metrics-undelivered");
+        var topic = cluster.CreateUniqueTopic("metrics-undelivered");
         var producer = new DeliveryTrackingProducer<Null, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), new FailureRecorder<Null, int>().Options(TimeSpan.FromMilliseconds(500)));
         cluster.SetBrokerDown(-1);
         for (var i = 0; i < 7; i++)
@@ -73,9 +73,8 @@ public sealed class TelemetryTests : IDisposable
     public async Task Dead_letter_metrics_count_published_and_failed()
     {
         using var metrics = new MetricsRecorder();
-        var topic = CreateTopic("metrics-dlq");
-        cluster.CreateTopic(topic + ".dlq", 1, 3);
-        var denied = CreateTopic("metrics-dlq-denied");
+        var topic = cluster.CreateTopicWithDeadLetterTopic("metrics-dlq");
+        var denied = cluster.CreateUniqueTopic("metrics-dlq-denied");
         cluster.SetTopicError(denied + ".dlq", ErrorCode.TopicAuthorizationFailed);
         await using (var publisher = new KafkaDeadLetterPublisher(cluster.BootstrapServers))
         {
@@ -93,7 +92,7 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public async Task Traceparent_round_trips_through_the_cluster_with_the_producer_span_as_parent()
     {
-        var topic = CreateTopic("trace");
+        var topic = cluster.CreateUniqueTopic("trace");
         var stopped = new List<Activity>();
         using var listener = new ActivityListener
         {
@@ -135,7 +134,7 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public async Task Failure_handler_does_not_see_a_stale_activity_on_the_delivery_thread()
     {
-        var topic = CreateTopic("trace-handler");
+        var topic = cluster.CreateUniqueTopic("trace-handler");
         cluster.SetTopicError(topic, ErrorCode.TopicAuthorizationFailed);
         using var listener = new ActivityListener
         {
@@ -174,11 +173,4 @@ public sealed class TelemetryTests : IDisposable
         TopicPartitionOffset = new TopicPartitionOffset(topic, 0, 0),
         Message = new Message<string, string> { Key = "k", Value = "v", Timestamp = new Timestamp(1_700_000_000_000, TimestampType.CreateTime) },
     };
-
-    private string CreateTopic(string prefix)
-    {
-        var topic = Topics.Unique(prefix);
-        cluster.CreateTopic(topic, 1, 3);
-        return topic;
-    }
 }

@@ -22,8 +22,7 @@ public sealed class DeliveryTrackingChaosTests(ITestOutputHelper output) : IDisp
     [Fact]
     public async Task Every_message_is_delivered_exactly_once_in_key_order_while_brokers_fail_and_leaders_move()
     {
-        var topic = Topics.Unique("chaos");
-        cluster.CreateTopic(topic, Partitions, replicationFactor: 3);
+        var topic = cluster.CreateUniqueTopic("chaos", Partitions);
         var config = KafkaPresets.CriticalProducer(cluster.BootstrapServers);
         config.LingerMs = 20;
         config.BatchNumMessages = 10_000;

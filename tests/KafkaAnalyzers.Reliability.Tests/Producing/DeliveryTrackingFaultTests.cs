@@ -18,7 +18,7 @@ public sealed class DeliveryTrackingFaultTests : IDisposable
     [Fact]
     public async Task Disposal_while_the_cluster_is_unreachable_reports_the_exact_number_not_delivered()
     {
-        var topic = CreateTopic("outage", partitions: 3);
+        var topic = cluster.CreateUniqueTopic("outage", partitions: 3);
         var recorder = new FailureRecorder<string, int>();
         var producer = new DeliveryTrackingProducer<string, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), recorder.Options(disposeFlushTimeout: TimeSpan.FromSeconds(2)));
         for (var i = 0; i < 300; i++)
@@ -55,7 +55,7 @@ public sealed class DeliveryTrackingFaultTests : IDisposable
     [Fact]
     public async Task Delivery_timeout_during_an_outage_reaches_the_handler_as_transient_and_not_persisted()
     {
-        var topic = CreateTopic("timeout");
+        var topic = cluster.CreateUniqueTopic("timeout");
         var recorder = new FailureRecorder<Null, int>();
         var config = KafkaPresets.CriticalProducer(cluster.BootstrapServers);
         config.MessageTimeoutMs = 10_000;
@@ -88,7 +88,7 @@ public sealed class DeliveryTrackingFaultTests : IDisposable
     [Fact]
     public async Task Awaited_delivery_failure_faults_the_task_and_skips_the_handler()
     {
-        var topic = CreateTopic("awaited");
+        var topic = cluster.CreateUniqueTopic("awaited");
         cluster.SetTopicError(topic, ErrorCode.TopicAuthorizationFailed);
         var recorder = new FailureRecorder<string, string>();
         await using var producer = new DeliveryTrackingProducer<string, string>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), recorder.Options());
@@ -105,7 +105,7 @@ public sealed class DeliveryTrackingFaultTests : IDisposable
     [Fact]
     public async Task Awaited_delivery_returns_the_persisted_result()
     {
-        var topic = CreateTopic("result");
+        var topic = cluster.CreateUniqueTopic("result");
         var recorder = new FailureRecorder<string, string>();
         await using var producer = new DeliveryTrackingProducer<string, string>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), recorder.Options());
 
@@ -119,7 +119,7 @@ public sealed class DeliveryTrackingFaultTests : IDisposable
     [Fact]
     public async Task Fatal_idempotence_error_is_detected_and_later_produce_calls_are_refused()
     {
-        var topic = CreateTopic("fatal");
+        var topic = cluster.CreateUniqueTopic("fatal");
         var recorder = new FailureRecorder<Null, int>();
         var options = recorder.Options();
         var fatalErrors = new List<Error>();
@@ -146,11 +146,4 @@ public sealed class DeliveryTrackingFaultTests : IDisposable
 
     private static int Int32Value(ConsumeResult<byte[], byte[]> result) =>
         Deserializers.Int32.Deserialize(result.Message.Value, false, SerializationContext.Empty);
-
-    private string CreateTopic(string prefix, int partitions = 1)
-    {
-        var topic = Topics.Unique(prefix);
-        cluster.CreateTopic(topic, partitions, replicationFactor: 3);
-        return topic;
-    }
 }

@@ -17,7 +17,7 @@ public sealed class DeliveryTrackingProducerTests : IDisposable
     [Fact]
     public async Task Every_message_is_delivered_and_counted()
     {
-        var topic = CreateTopic("ok", partitions: 3);
+        var topic = cluster.CreateUniqueTopic("ok", partitions: 3);
         var recorder = new FailureRecorder<string, int>();
         await using (var producer = new DeliveryTrackingProducer<string, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), recorder.Options()))
         {
@@ -40,8 +40,8 @@ public sealed class DeliveryTrackingProducerTests : IDisposable
     [Fact]
     public async Task Authorization_failures_reach_the_handler_and_delivered_plus_failed_equals_produced()
     {
-        var allowed = CreateTopic("allowed", partitions: 2);
-        var denied = CreateTopic("denied", partitions: 2);
+        var allowed = cluster.CreateUniqueTopic("allowed", partitions: 2);
+        var denied = cluster.CreateUniqueTopic("denied", partitions: 2);
         cluster.SetTopicError(denied, ErrorCode.TopicAuthorizationFailed);
         var recorder = new FailureRecorder<Null, int>();
         await using (var producer = new DeliveryTrackingProducer<Null, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), recorder.Options()))
@@ -72,9 +72,40 @@ public sealed class DeliveryTrackingProducerTests : IDisposable
     }
 
     [Fact]
+    public async Task Messages_refused_at_once_for_a_cached_authorization_error_reach_the_handler_not_the_caller()
+    {
+        var topic = cluster.CreateUniqueTopic("refused");
+        cluster.SetTopicError(topic, ErrorCode.TopicAuthorizationFailed);
+        var recorder = new FailureRecorder<Null, int>();
+        await using (var producer = new DeliveryTrackingProducer<Null, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), recorder.Options()))
+        {
+            // The first failure makes librdkafka cache the topic's authorization error; from then on
+            // it refuses produce calls for that topic synchronously.
+            producer.Produce(topic, new Message<Null, int> { Value = 0 });
+            await producer.FlushAsync(Generous);
+
+            for (var i = 1; i < 50; i++)
+            {
+                producer.Produce(topic, new Message<Null, int> { Value = i });
+            }
+
+            var awaited = await Assert.ThrowsAsync<DeliveryFailedException<Null, int>>(() => producer.ProduceAsync(topic, new Message<Null, int> { Value = 50 }));
+            Assert.Equal(ErrorCode.TopicAuthorizationFailed, awaited.Failure.Error.Code);
+            await producer.FlushAsync(Generous);
+
+            Assert.Equal(51, producer.Produced);
+            Assert.Equal(51, producer.Failed);
+            Assert.Equal(0, producer.Delivered);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 50), recorder.Failures.Select(failure => failure.Message.Value).Order());
+        Assert.All(recorder.Failures, failure => Assert.Equal(ErrorCode.TopicAuthorizationFailed, failure.Error.Code));
+    }
+
+    [Fact]
     public async Task Failure_goes_to_the_sink_when_the_handler_throws()
     {
-        var topic = CreateTopic("fallback");
+        var topic = cluster.CreateUniqueTopic("fallback");
         cluster.SetTopicError(topic, ErrorCode.TopicAuthorizationFailed);
         var sink = new CollectingSink<Null, int>();
         var options = new DeliveryTrackingOptions<Null, int> { OnDeliveryFailed = _ => throw new IOException("outbox down"), FallbackSink = sink };
@@ -94,7 +125,7 @@ public sealed class DeliveryTrackingProducerTests : IDisposable
     [Fact]
     public async Task Sink_alone_receives_failures_in_order()
     {
-        var topic = CreateTopic("sinkonly");
+        var topic = cluster.CreateUniqueTopic("sinkonly");
         cluster.SetTopicError(topic, ErrorCode.TopicAuthorizationFailed);
         var sink = new CollectingSink<Null, int>();
         await using (var producer = new DeliveryTrackingProducer<Null, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), new DeliveryTrackingOptions<Null, int> { FallbackSink = sink }))
@@ -111,7 +142,7 @@ public sealed class DeliveryTrackingProducerTests : IDisposable
     [Fact]
     public async Task Failures_no_handler_accepts_are_kept_and_reported_at_disposal()
     {
-        var topic = CreateTopic("unhandled");
+        var topic = cluster.CreateUniqueTopic("unhandled");
         cluster.SetTopicError(topic, ErrorCode.TopicAuthorizationFailed);
         var sink = new CollectingSink<Null, int> { Fail = true };
         var options = new DeliveryTrackingOptions<Null, int> { OnDeliveryFailed = _ => throw new IOException("outbox down"), FallbackSink = sink };
@@ -131,7 +162,7 @@ public sealed class DeliveryTrackingProducerTests : IDisposable
     [Fact]
     public async Task Full_local_queue_makes_produce_wait_instead_of_failing()
     {
-        var topic = CreateTopic("backpressure", partitions: 2);
+        var topic = cluster.CreateUniqueTopic("backpressure", partitions: 2);
         cluster.SetBrokerRoundTripTime(-1, TimeSpan.FromMilliseconds(30));
         var config = KafkaPresets.CriticalProducer(cluster.BootstrapServers);
         config.QueueBufferingMaxMessages = 20;
@@ -154,7 +185,7 @@ public sealed class DeliveryTrackingProducerTests : IDisposable
     [Fact]
     public async Task Queue_still_full_after_the_timeout_throws_and_the_message_is_not_counted()
     {
-        var topic = CreateTopic("stuck");
+        var topic = cluster.CreateUniqueTopic("stuck");
         var config = KafkaPresets.CriticalProducer(cluster.BootstrapServers);
         config.QueueBufferingMaxMessages = 5;
         var recorder = new FailureRecorder<Null, int>();
@@ -181,7 +212,7 @@ public sealed class DeliveryTrackingProducerTests : IDisposable
     [Fact]
     public async Task Flush_timeout_says_how_many_are_still_queued_and_they_are_delivered_later()
     {
-        var topic = CreateTopic("flush");
+        var topic = cluster.CreateUniqueTopic("flush");
         var recorder = new FailureRecorder<Null, int>();
         await using var producer = new DeliveryTrackingProducer<Null, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), recorder.Options());
         await producer.ProduceAsync(topic, new Message<Null, int> { Value = -1 }).WaitAsync(Generous);
@@ -263,12 +294,5 @@ public sealed class DeliveryTrackingProducerTests : IDisposable
                 stored.Add(failure);
             }
         }
-    }
-
-    private string CreateTopic(string prefix, int partitions = 1)
-    {
-        var topic = Topics.Unique(prefix);
-        cluster.CreateTopic(topic, partitions, replicationFactor: 3);
-        return topic;
     }
 }

@@ -475,4 +475,67 @@ public class ConfigurationModelTests
         Assert.Contains(handedOff, c => c.Role == ClientRole.Unknown && c.Get(ConfigKeys.Acks).Value == "1");
         Assert.Contains(handedOff, c => c.Role == ClientRole.Unknown && c.Get(ConfigKeys.MaxInFlight).Value == "7");
     }
+
+    [Fact]
+    public async Task Config_declared_and_written_in_one_switch_section_is_known()
+    {
+        var analysis = await Analyze("""
+            class Service
+            {
+                void Run(string environment)
+                {
+                    switch (environment)
+                    {
+                        case "load-test":
+                            var config = new ProducerConfig();
+                            config.Set("retries", "0");
+                            using (var producer = new ProducerBuilder<string, string>(config).Build()) { }
+                            break;
+                    }
+                }
+            }
+            """);
+
+        var context = analysis.SingleContext(ClientRole.Producer);
+        AssertKnown(context, ConfigKeys.Retries, "0");
+        Assert.True(context.DefaultsApply);
+    }
+
+    [Fact]
+    public async Task Contexts_follow_source_order_whatever_order_blocks_are_analysed_in()
+    {
+        var methods = string.Concat(Enumerable.Range(1, 24).Select(i => $"    public static ProducerConfig Create{i}() => new ProducerConfig {{ LingerMs = {i} }};\n"));
+        var analysis = await Analyze("class Service\n{\n" + methods + "}\n");
+
+        var lingers = analysis.Configurations.Contexts.Select(c => c.Get(ConfigKeys.LingerMs).Value).ToArray();
+        Assert.Equal(Enumerable.Range(1, 24).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), lingers);
+    }
+
+    [Fact]
+    public async Task Config_that_is_only_inspected_reaches_no_client()
+    {
+        var analysis = await Analyze("""
+            class Service
+            {
+                void Inspect()
+                {
+                    var config = new ProducerConfig { Acks = Acks.Leader };
+                    Console.WriteLine(config.Get("acks") + config.Acks);
+                }
+
+                ProducerConfig HandOn()
+                {
+                    var config = new ProducerConfig { Acks = Acks.None };
+                    return config;
+                }
+
+                void Pass(Action<ProducerConfig> register) => register(new ProducerConfig { LingerMs = 1 });
+            }
+            """);
+
+        var contexts = analysis.Configurations.Contexts;
+        Assert.Equal(2, contexts.Length);
+        AssertKnown(contexts[0], ConfigKeys.Acks, "0");
+        AssertKnown(contexts[1], ConfigKeys.LingerMs, "1");
+    }
 }

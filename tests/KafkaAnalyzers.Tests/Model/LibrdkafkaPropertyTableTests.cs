@@ -134,4 +134,17 @@ public partial class LibrdkafkaPropertyTableTests
     private static partial Regex TypeOf();
 
     private sealed record Row(string Key, bool Topic, string Role, string? AliasOf, string Default, string Type);
+
+    [Theory]
+    [InlineData("acks", true)]
+    [InlineData("request.required.acks", true)]
+    [InlineData("message.timeout.ms", true)]
+    [InlineData("request.timeout.ms", true)]
+    [InlineData("queuing.strategy", true)]
+    [InlineData("compression.type", false)]
+    [InlineData("linger.ms", false)]
+    [InlineData("enable.idempotence", false)]
+    [InlineData("no.such.key", false)]
+    public void Topic_level_keys_are_those_without_a_global_property(string key, bool topicLevel)
+        => Assert.Equal(topicLevel, LibrdkafkaProperties.IsTopicLevel(key));
 }

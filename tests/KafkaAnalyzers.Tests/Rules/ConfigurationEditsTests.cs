@@ -72,7 +72,7 @@ public class ConfigurationEditsTests
             """,
             new[] { VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(0).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
                     VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(1).WithLocation(2).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
-                    VerifyCS.Diagnostic(Descriptors.KAFKA001_WeakAcks).WithLocation(2).WithArguments("1 (leader only)") },
+                    VerifyCS.Diagnostic(Descriptors.KAFKA001_WeakAcks).WithLocation(2).WithArguments("1 (leader only)", "a message is reported delivered before it is replicated, so a leader failure loses it") },
             """
             using Confluent.Kafka;
             class Service
@@ -88,6 +88,147 @@ public class ConfigurationEditsTests
                         EnableIdempotence = true
                     };
                     using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Adds_a_setting_without_repeating_or_moving_comments()
+        => VerifyCS.VerifyCodeFixAsync("""
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var c1 = {|#0:new ProducerConfig { BootstrapServers = "b:9092", }|};
+                    using var p1 = new ProducerBuilder<string, string>(c1).Build();
+                    var c2 = {|#1:new ProducerConfig
+                    {
+                        BootstrapServers = "b:9092",
+                        // batching
+                        LingerMs = 20 // small batches
+                    }|};
+                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                    var c3 = {|#2:new ProducerConfig
+                    {
+                        // batching
+                        LingerMs = 20, // small batches
+                    }|};
+                    using var p3 = new ProducerBuilder<string, string>(c3).Build();
+                }
+            }
+            """,
+            new[] { VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(0).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(1).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(2).WithArguments("Idempotence is never enabled (librdkafka's default is false)") },
+            """
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var c1 = new ProducerConfig { BootstrapServers = "b:9092", EnableIdempotence = true, };
+                    using var p1 = new ProducerBuilder<string, string>(c1).Build();
+                    var c2 = new ProducerConfig
+                    {
+                        BootstrapServers = "b:9092",
+                        // batching
+                        LingerMs = 20, // small batches
+                        EnableIdempotence = true
+                    };
+                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                    var c3 = new ProducerConfig
+                    {
+                        // batching
+                        LingerMs = 20, // small batches
+                        EnableIdempotence = true,
+                    };
+                    using var p3 = new ProducerBuilder<string, string>(c3).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Adds_a_pair_to_a_key_value_list()
+        => VerifyCS.VerifyCodeFixAsync("""
+            using System.Collections.Generic;
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var pairs = {|#0:new List<KeyValuePair<string, string>> { new("bootstrap.servers", "b:9092") }|};
+                    using var producer = new ProducerBuilder<string, string>(pairs).Build();
+                }
+            }
+            """,
+            VerifyCS.Diagnostic(Descriptors.KAFKA002_IdempotenceNotEnabled).WithLocation(0).WithArguments("Idempotence is never enabled (librdkafka's default is false)"),
+            """
+            using System.Collections.Generic;
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run()
+                {
+                    var pairs = new List<KeyValuePair<string, string>> { new("bootstrap.servers", "b:9092"), new KeyValuePair<string, string>("enable.idempotence", "true") };
+                    using var producer = new ProducerBuilder<string, string>(pairs).Build();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Removes_a_write_with_its_line_keeping_comments_and_blank_lines()
+        => Producers.ProducerRuleVerifier.VerifyFixAsync(
+            new[] { "KAFKA009" },
+            """
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run(int mode)
+                {
+                    var c1 = new ProducerConfig { {|#0:MessageSendMaxRetries = 0|}, LingerMs = 5 };
+                    using var p1 = new ProducerBuilder<string, string>(c1).Build();
+
+                    var c2 = new ProducerConfig();
+
+                    // retries off for the benchmark
+                    {|#1:c2.MessageSendMaxRetries = 0|};
+                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                    switch (mode)
+                    {
+                        case 1:
+                            var c3 = new ProducerConfig();
+                            {|#2:c3.Set("retries", "0")|}; /* off */
+                            using (var p3 = new ProducerBuilder<string, string>(c3).Build()) { }
+                            break;
+                    }
+                }
+            }
+            """,
+            new[] { VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(0).WithArguments("MessageSendMaxRetries is 0, so nothing is retried", "remove the override"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(1).WithArguments("MessageSendMaxRetries is 0, so nothing is retried", "remove the override"),
+                    VerifyCS.Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(2).WithArguments("'retries' is 0, so nothing is retried", "remove the override") },
+            """
+            using Confluent.Kafka;
+            class Service
+            {
+                void Run(int mode)
+                {
+                    var c1 = new ProducerConfig { LingerMs = 5 };
+                    using var p1 = new ProducerBuilder<string, string>(c1).Build();
+
+                    var c2 = new ProducerConfig();
+
+                    // retries off for the benchmark
+                    using var p2 = new ProducerBuilder<string, string>(c2).Build();
+                    switch (mode)
+                    {
+                        case 1:
+                            var c3 = new ProducerConfig();
+                            /* off */
+                            using (var p3 = new ProducerBuilder<string, string>(c3).Build()) { }
+                            break;
+                    }
                 }
             }
             """);
@@ -168,7 +309,7 @@ public class ConfigurationEditsTests
             """);
 
     [Fact]
-    public Task Removes_writes_keeping_comment_lines_above_and_the_next_lines_indentation()
+    public Task Removes_writes_keeping_comments_above_and_beside_and_the_next_lines_indentation()
         => KafkaAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<KafkaAnalyzers.Security.SecurityConfigurationAnalyzer, KafkaAnalyzers.CodeFixes.Security.SecurityConfigurationCodeFixProvider>.VerifyCodeFixAsync("""
             using Confluent.Kafka;
             class Service
@@ -202,6 +343,7 @@ public class ConfigurationEditsTests
                     };
                     var c2 = new ProducerConfig { SecurityProtocol = SecurityProtocol.Ssl };
                     // TLS settings
+                    // self-signed
                     config.SslCaLocation = "/etc/ssl/ca.pem";
                     using var p1 = new ProducerBuilder<string, string>(c1).Build();
                     using var p2 = new ProducerBuilder<string, string>(c2).Build();

@@ -7,7 +7,7 @@ namespace KafkaAnalyzers.Tests.Verifiers;
 /// <summary>
 /// Compilation references for test sources: the .NET 10 reference assemblies held in-process
 /// (no download at test time), Confluent.Kafka 2.16.0 and the Microsoft.Extensions abstractions
-/// real services bind their Kafka configuration with.
+/// real services bind and register their Kafka clients with.
 /// </summary>
 internal static class TestReferences
 {
@@ -32,6 +32,7 @@ internal static class TestReferences
                      typeof(Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions),
                      typeof(Microsoft.Extensions.DependencyInjection.ServiceCollectionHostedServiceExtensions),
                      typeof(Microsoft.Extensions.Logging.LoggerExtensions),
+                     typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection),
                  })
         {
             builder.Add(MetadataReference.CreateFromFile(type.Assembly.Location));
