@@ -32,11 +32,22 @@ internal sealed class FaultSchedule
         "4.5 s gateway degraded (1 s per charge) for 8 s, the payment service crashing 6.5 s into it and restarting; " +
         "11.5 s broker 3 down until 2 s after the last order is published (12 s)";
 
+    /// <summary>When the end-of-publishing broker outage starts; the last orders wait for it (<see cref="FinalOutageStarted"/>).</summary>
+    public static readonly TimeSpan FinalOutageAt = TimeSpan.FromSeconds(11.5);
+
     private readonly List<(TimeSpan At, Func<Task> Run)> faults = [];
+    private readonly TaskCompletionSource finalOutageStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FaultSchedule()
     {
     }
+
+    /// <summary>
+    /// Completes once broker 3 is down (or the fault was skipped). The orders due after <see cref="FinalOutageAt"/> are
+    /// published only then, so some are always still queued for that broker when the order service shuts down,
+    /// however late a timer fires on a busy machine.
+    /// </summary>
+    public Task FinalOutageStarted => finalOutageStarted.Task;
 
     /// <summary>The schedule of one run.</summary>
     public static FaultSchedule Create(DemoCluster cluster, RunNames topics, PaymentGateway gateway, PaymentServiceSupervisor service, Task publishingDone, ProgressLog log)
@@ -91,9 +102,10 @@ internal sealed class FaultSchedule
         });
 
         // After the crash: the group coordinator may be on broker 3, and the crash needs the naive consumer's auto-commits to have worked.
-        schedule.Add(11.5, async () =>
+        schedule.Add(FinalOutageAt.TotalSeconds, async () =>
         {
             await Kafka(log, faults, $"broker 3 down (leads {LedBy(3)}) until 2 s after the last order is published", f => f.SetBrokerDown(3)).ConfigureAwait(false);
+            schedule.finalOutageStarted.TrySetResult();
             if (faults is not null)
             {
                 await publishingDone.ConfigureAwait(false);

@@ -39,8 +39,9 @@ internal static class ScenarioRun
         var publisher = variant.CreatePublisher(cluster.BootstrapServers, topics, probe);
         var rate = book.Records.Count / FaultSchedule.PublishingWindow.TotalSeconds;
         log.Phase($"order service publishing {book.Records.Count} orders over {FaultSchedule.PublishingWindow.TotalSeconds:F0} s ({rate:F0}/s)");
-        var faults = FaultSchedule.Create(cluster, topics, gateway, service, publishingDone.Task, log).RunAsync();
-        await PublishPacedAsync(book, publisher, count => Volatile.Write(ref published, count)).ConfigureAwait(false);
+        var schedule = FaultSchedule.Create(cluster, topics, gateway, service, publishingDone.Task, log);
+        var faults = schedule.RunAsync();
+        await PublishPacedAsync(book, publisher, schedule.FinalOutageStarted, count => Volatile.Write(ref published, count)).ConfigureAwait(false);
         publishingDone.SetResult();
         log.Phase("last order published; the order service shuts down");
         await publisher.CompleteAsync(log).ConfigureAwait(false);
@@ -82,14 +83,22 @@ internal static class ScenarioRun
         return tally;
     }
 
-    /// <summary>Publishes the orders evenly over the publishing window, paced against the clock so that a slow moment does not shift the rest.</summary>
-    private static async Task PublishPacedAsync(OrderBook book, IOrderPublishing publisher, Action<int> published)
+    /// <summary>
+    /// Publishes the orders evenly over the publishing window, paced against the clock so that a slow moment does
+    /// not shift the rest; the orders due after the final outage starts wait for it.
+    /// </summary>
+    private static async Task PublishPacedAsync(OrderBook book, IOrderPublishing publisher, Task finalOutageStarted, Action<int> published)
     {
         var clock = Stopwatch.StartNew();
         var window = FaultSchedule.PublishingWindow;
         for (var i = 0; i < book.Records.Count; i++)
         {
             var due = window * ((double)(i + 1) / book.Records.Count);
+            if (due > FaultSchedule.FinalOutageAt)
+            {
+                await finalOutageStarted.ConfigureAwait(false);
+            }
+
             if (due - clock.Elapsed > TimeSpan.FromMilliseconds(20))
             {
                 await Task.Delay(due - clock.Elapsed).ConfigureAwait(false);
