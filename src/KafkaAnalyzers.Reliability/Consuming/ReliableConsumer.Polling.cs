@@ -6,9 +6,21 @@ namespace KafkaAnalyzers.Reliability.Consuming;
 // The poll thread: consume, dispatch, pause, store the completed prefix, commit.
 public sealed partial class ReliableConsumer<TKey, TValue>
 {
+    // While the window is full the poll thread waits for a free slot without consuming: librdkafka
+    // keeps its prefetched messages, whereas pausing drops them and each resume waits for a new fetch
+    // (pausing at every full window cut a fast handler's throughput to a few percent). Only when the
+    // window stays full for BackpressurePauseAfter are the partitions paused, so the thread can keep
+    // polling: rebalances are served and max.poll.interval.ms is never at risk while slow handlers catch up.
+    private long fullSince = -1;
+
     private void PollOnce(IConsumer<byte[], byte[]> kafka, bool dispatch)
     {
         StoreCompletedOffsets(kafka);
+        if (dispatch && !backpressure && !WaitForFreeSlot())
+        {
+            return;
+        }
+
         pauser.Apply(kafka, PauseReason(dispatch));
 
         ConsumeResult<byte[], byte[]>? result;
@@ -52,7 +64,7 @@ public sealed partial class ReliableConsumer<TKey, TValue>
         }
 
         var inFlight = scheduler.InFlight;
-        if (inFlight >= maxInFlight)
+        if (inFlight >= maxInFlight && fullSince >= 0 && Environment.TickCount64 - fullSince >= pauseAfter.TotalMilliseconds)
         {
             backpressure = true;
         }
@@ -62,6 +74,38 @@ public sealed partial class ReliableConsumer<TKey, TValue>
         }
 
         return backpressure ? $"backpressure: {inFlight} messages in flight" : null;
+    }
+
+    /// <summary>
+    /// True when a message may be taken now. While the window is full, waits up to one poll timeout for
+    /// a slot and returns false if none freed (the loop then stores offsets and comes back); after
+    /// <see cref="ReliableConsumerOptions.BackpressurePauseAfter"/> it returns true so the pause reason takes over.
+    /// </summary>
+    private bool WaitForFreeSlot()
+    {
+        if (scheduler.InFlight < maxInFlight)
+        {
+            fullSince = -1;
+            return true;
+        }
+
+        if (fullSince < 0)
+        {
+            fullSince = Environment.TickCount64;
+        }
+
+        if (Environment.TickCount64 - fullSince >= pauseAfter.TotalMilliseconds)
+        {
+            return true;
+        }
+
+        if (scheduler.WaitUntilInFlightBelow(maxInFlight, pollTimeout))
+        {
+            fullSince = -1;
+            return true;
+        }
+
+        return false;
     }
 
     private async Task ProcessCountedAsync(MessageProcessor<TKey, TValue> processor, WorkItem item)

@@ -29,6 +29,7 @@ public sealed partial class ReliableConsumer<TKey, TValue> : IAsyncDisposable
     private readonly string[] topics;
     private readonly string groupId;
     private readonly TimeSpan pollTimeout;
+    private readonly TimeSpan pauseAfter;
     private readonly TimeSpan revocationDrainTimeout;
     private readonly TimeSpan shutdownTimeout;
     private readonly int maxInFlight;
@@ -76,6 +77,7 @@ public sealed partial class ReliableConsumer<TKey, TValue> : IAsyncDisposable
         topics = options.Topics.ToArray();
         groupId = config.GroupId;
         pollTimeout = options.PollTimeout;
+        pauseAfter = options.EffectiveBackpressurePauseAfter;
         revocationDrainTimeout = options.RevocationDrainTimeout;
         shutdownTimeout = options.ShutdownTimeout;
         maxInFlight = options.MaxInFlight;

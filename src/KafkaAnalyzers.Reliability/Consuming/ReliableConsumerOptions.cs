@@ -28,10 +28,26 @@ public sealed class ReliableConsumerOptions
     public int MaxConcurrency { get; set; } = 1;
 
     /// <summary>
-    /// How many consumed messages may wait or run before the consumer pauses its partitions
-    /// (it resumes them below half of this). Default 1000.
+    /// How many consumed messages may wait or run at once. When the window is full the consumer takes
+    /// no new message until a slot frees (librdkafka keeps prefetching meanwhile); if the handlers stay
+    /// that far behind for <see cref="BackpressurePauseAfter"/>, it pauses its partitions, keeps polling
+    /// so rebalances are served, and resumes them below half of this. Default 1000.
     /// </summary>
     public int MaxInFlight { get; set; } = 1000;
+
+    /// <summary>
+    /// How long the window may stay full (no handler finishing) before the partitions are paused.
+    /// Pausing drops librdkafka's prefetched messages and each resume waits for a new fetch, so it is
+    /// kept for handlers that are stuck; short stalls are absorbed by waiting. Default (null): 5 s, or a
+    /// quarter of <c>max.poll.interval.ms</c> if that is shorter. At most half of <c>max.poll.interval.ms</c>.
+    /// </summary>
+    public TimeSpan? BackpressurePauseAfter { get; set; }
+
+    internal TimeSpan EffectiveBackpressurePauseAfter
+        => BackpressurePauseAfter ?? TimeSpan.FromMilliseconds(Math.Min(5000, MaxPollIntervalMs() / 4.0));
+
+    private int MaxPollIntervalMs()
+        => Consumer is not null && int.TryParse(Consumer.Get("max.poll.interval.ms"), out var configured) ? configured : DefaultMaxPollIntervalMs;
 
     /// <summary>How long one poll waits for a message; the loop reacts to pauses, completions and stop requests between polls. Default 100 ms.</summary>
     public TimeSpan PollTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
@@ -86,6 +102,15 @@ public sealed class ReliableConsumerOptions
                 RevocationDrainTimeout < TimeSpan.FromMilliseconds(maxPollMs),
                 nameof(RevocationDrainTimeout),
                 $"must be shorter than {nameof(Consumer)}.{nameof(ConsumerConfig.MaxPollIntervalMs)} (max.poll.interval.ms, {maxPollMs} ms): the poll thread waits for revoked partitions' work inside the rebalance callback");
+        }
+
+        if (Consumer is not null && BackpressurePauseAfter is { } pauseAfter)
+        {
+            var maxPollMs = MaxPollIntervalMs();
+            Check(
+                pauseAfter >= TimeSpan.Zero && pauseAfter <= TimeSpan.FromMilliseconds(maxPollMs / 2.0),
+                nameof(BackpressurePauseAfter),
+                $"must be between 0 and half of {nameof(Consumer)}.{nameof(ConsumerConfig.MaxPollIntervalMs)} (max.poll.interval.ms, {maxPollMs} ms): the poll thread does not consume while it waits");
         }
 
         Check(ShutdownTimeout >= TimeSpan.Zero, nameof(ShutdownTimeout), "must not be negative");

@@ -66,6 +66,7 @@ internal sealed class KeyedWorkScheduler<TItem>
         {
             inFlight--;
             running--;
+            Monitor.PulseAll(gate);
             lane.Waiting.Dequeue();
             if (lane.Waiting.TryPeek(out var next))
             {
@@ -80,6 +81,25 @@ internal sealed class KeyedWorkScheduler<TItem>
         }
 
         Start(toStart);
+    }
+
+    /// <summary>Waits until fewer than <paramref name="limit"/> items are in flight; false when <paramref name="timeout"/> passes first.</summary>
+    public bool WaitUntilInFlightBelow(int limit, TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        lock (gate)
+        {
+            while (inFlight >= limit)
+            {
+                var remaining = deadline - Environment.TickCount64;
+                if (remaining <= 0 || !Monitor.Wait(gate, TimeSpan.FromMilliseconds(remaining)))
+                {
+                    return inFlight < limit;
+                }
+            }
+
+            return true;
+        }
     }
 
     private List<(Lane, TItem)> TakeStartableLocked()

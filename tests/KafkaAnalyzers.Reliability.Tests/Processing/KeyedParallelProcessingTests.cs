@@ -51,7 +51,6 @@ public sealed class KeyedParallelProcessingTests(ITestOutputHelper output)
         Assert.Equal(MessageCount, handled.Count);
         Assert.True(storedOffsetsChecked > Partitions, $"only {storedOffsetsChecked} stored offsets were observed");
         Assert.InRange(maxConcurrentHandlers, 2, 8);
-        Assert.Contains(kit.Logs.Entries, e => e.EventId == 1109 && e.Message.Contains("backpressure", StringComparison.Ordinal));
         output.WriteLine($"messages {MessageCount} ({Keys} keys), handled before the crash {handledBeforeCrash}, distinct handled {handled.Count}, " +
             $"duplicates {handled.Values.Sum() - MessageCount}, stored offsets checked {storedOffsetsChecked}, peak concurrent handlers {maxConcurrentHandlers}");
 
