@@ -27,6 +27,8 @@ public sealed class TelemetryTests(ITestOutputHelper output)
             {
                 options.MaxConcurrency = 2;
                 options.MaxInFlight = 20;
+                // Pause as soon as the window is full, so the paused-partitions gauge moves.
+                options.BackpressurePauseAfter = TimeSpan.Zero;
                 options.CircuitBreaker.Enabled = false;
             }),
             (result, _) =>
