@@ -153,8 +153,9 @@ internal static class ConfigurationEdits
     private static void AddSetting(DocumentEditor editor, SemanticModel model, BaseObjectCreationExpressionSyntax creation, System.Collections.Immutable.ImmutableDictionary<string, string?> properties, CancellationToken cancellationToken)
     {
         var type = model.GetTypeInfo(creation, cancellationToken).Type;
+        var symbols = KafkaSymbols.TryCreate(model.Compilation);
         ExpressionSyntax element;
-        if (IsKafkaConfig(type))
+        if (symbols is not null && symbols.IsKafkaConfigType(type))
         {
             element = SyntaxFactory.AssignmentExpression(
                 SyntaxKind.SimpleAssignmentExpression,
@@ -165,7 +166,7 @@ internal static class ConfigurationEdits
         {
             var key = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(properties[FixProperties.Key]!));
             var value = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(properties[FixProperties.StringValue]!));
-            element = !IsDictionary(type)
+            element = symbols is null || !symbols.IsStringDictionary(type)
                 ? PairCreation(key, value)
                 : DictionaryUsesIndexers(creation)
                 ? SyntaxFactory.AssignmentExpression(
@@ -179,26 +180,6 @@ internal static class ConfigurationEdits
 
         editor.ReplaceNode(creation, (current, _) => WithElement((BaseObjectCreationExpressionSyntax)current, element));
     }
-
-    private static bool IsKafkaConfig(ITypeSymbol? type)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (current.Name == "Config" && current.ContainingNamespace?.ToDisplayString() == "Confluent.Kafka")
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsDictionary(ITypeSymbol? type)
-        => type is not null && (IsGenericDictionary(type) || type.AllInterfaces.Any(IsGenericDictionary));
-
-    private static bool IsGenericDictionary(ITypeSymbol type)
-        => type is INamedTypeSymbol { Name: "IDictionary", Arity: 2 } named
-           && named.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic";
 
     /// <summary>An element of a key-value pair list: <c>new KeyValuePair&lt;string, string&gt;("key", "value")</c>.</summary>
     private static ExpressionSyntax PairCreation(ExpressionSyntax key, ExpressionSyntax value)
