@@ -52,24 +52,31 @@ internal static class OperationExtensions
                 return false;
             }
 
-            switch (parent)
+            if (child.IsBranchOf(parent)
+                || parent is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation
+                || (parent is IConditionalAccessOperation access && child == access.WhenNotNull))
             {
-                case IConditionalOperation conditional when child != conditional.Condition:
-                case ILoopOperation:
-                case ISwitchCaseOperation:
-                case ISwitchExpressionArmOperation:
-                case ICatchClauseOperation:
-                case IAnonymousFunctionOperation:
-                case ILocalFunctionOperation:
-                case ICoalesceOperation coalesce when child == coalesce.WhenNull:
-                case IConditionalAccessOperation access when child == access.WhenNotNull:
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary when child == binary.RightOperand:
-                    return true;
+                return true;
             }
         }
 
         return true;
     }
+
+    /// <summary>
+    /// True when <paramref name="parent"/> chooses whether <paramref name="child"/> runs: a branch of an
+    /// <c>if</c> or <c>?:</c>, a switch section or arm, a catch clause, the right side of
+    /// <c>&amp;&amp;</c>, <c>||</c> or <c>??</c>.
+    /// </summary>
+    public static bool IsBranchOf(this IOperation child, IOperation parent)
+        => parent switch
+        {
+            IConditionalOperation conditional => child != conditional.Condition,
+            ISwitchCaseOperation or ISwitchExpressionArmOperation or ICatchClauseOperation => true,
+            ICoalesceOperation coalesce => child == coalesce.WhenNull,
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary => child == binary.RightOperand,
+            _ => false,
+        };
 
     /// <summary>The statement list (block, using, switch section, root) that scopes a declaration at <paramref name="operation"/>.</summary>
     public static IOperation EnclosingScope(this IOperation operation)

@@ -1,3 +1,4 @@
+using KafkaAnalyzers.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
@@ -21,18 +22,14 @@ internal static class WriteGuards
         var child = operation;
         for (var parent = operation.Parent; parent is not null; child = parent, parent = parent.Parent)
         {
-            switch (parent)
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
             {
-                case IAnonymousFunctionOperation:
-                case ILocalFunctionOperation:
-                    return false;
-                case IConditionalOperation conditional when child != conditional.Condition:
-                case ISwitchCaseOperation:
-                case ISwitchExpressionArmOperation:
-                case ICatchClauseOperation:
-                case ICoalesceOperation coalesce when child == coalesce.WhenNull:
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary when child == binary.RightOperand:
-                    return true;
+                return false;
+            }
+
+            if (child.IsBranchOf(parent))
+            {
+                return true;
             }
         }
 
