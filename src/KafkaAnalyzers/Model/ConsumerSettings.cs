@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace KafkaAnalyzers.Model;
 
 /// <summary>Typed reading of the consumer group settings the consumer configuration rules share.</summary>
@@ -34,8 +32,7 @@ internal readonly struct ConsumerSettings
     /// <summary>A certain (known or default) millisecond setting within librdkafka's accepted range; null otherwise.</summary>
     public static long? Milliseconds(Setting setting)
         => setting.IsCertain
-           && setting.Value is { } text
-           && long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+           && ConfigValues.TryParseInt(setting.Value, out var value)
            && value is >= 1 and <= MaxMilliseconds
             ? value
             : null;
