@@ -6,12 +6,12 @@ using KafkaAnalyzers.Model;
 namespace KafkaAnalyzers.Tests.Model;
 
 /// <summary>
-/// Generates src/KafkaAnalyzers/Model/LibrdkafkaProperties.g.cs from librdkafka's CONFIGURATION.md and
+/// Generates src/KafkaAnalyzers/Model/Configuration/LibrdkafkaProperties.g.cs from librdkafka's CONFIGURATION.md and
 /// fails when the committed file differs. Set KAFKA_ANALYZERS_REGENERATE=1 to rewrite it.
 /// </summary>
 public partial class LibrdkafkaPropertyTableTests
 {
-    private const string GeneratedPath = "src/KafkaAnalyzers/Model/LibrdkafkaProperties.g.cs";
+    private const string GeneratedPath = "src/KafkaAnalyzers/Model/Configuration/LibrdkafkaProperties.g.cs";
 
     [Fact]
     public void Generated_table_matches_CONFIGURATION_md()
