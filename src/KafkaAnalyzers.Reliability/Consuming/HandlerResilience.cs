@@ -21,6 +21,9 @@ internal sealed class HandlerResilience
 {
     public static readonly ResiliencePropertyKey<ConsumeResult<byte[], byte[]>> MessageKey = new("KafkaAnalyzers.Reliability.ConsumedMessage");
 
+    /// <summary>The handler attempts one execution may make, when it differs from <see cref="HandlerRetryOptions.MaxAttempts"/> (a message from a retry tier).</summary>
+    public static readonly ResiliencePropertyKey<int> MaxAttemptsKey = new("KafkaAnalyzers.Reliability.MaxAttempts");
+
     private readonly IFailureClassifier classifier;
     private readonly ConsumerMetrics metrics;
     private readonly ILogger logger;
@@ -31,7 +34,8 @@ internal sealed class HandlerResilience
         this.classifier = classifier;
         this.metrics = metrics;
         this.logger = logger;
-        Handler = BuildHandlerPipeline(options.Retry, options.CircuitBreaker);
+        var mostAttempts = Math.Max(options.Retry.MaxAttempts, options.RetryTopics is { Enabled: true } tiers ? tiers.AttemptsPerTier : 1);
+        Handler = BuildHandlerPipeline(options.Retry, options.CircuitBreaker, mostAttempts);
         DeadLetter = BuildDeadLetterPipeline(options.DeadLetter);
     }
 
@@ -72,7 +76,7 @@ internal sealed class HandlerResilience
         && !context.CancellationToken.IsCancellationRequested
         && Classify(exception) == FailureCategory.Transient;
 
-    private ResiliencePipeline BuildHandlerPipeline(HandlerRetryOptions retry, HandlerCircuitBreakerOptions breaker)
+    private ResiliencePipeline BuildHandlerPipeline(HandlerRetryOptions retry, HandlerCircuitBreakerOptions breaker, int mostAttempts)
     {
         var builder = new ResiliencePipelineBuilder();
         if (breaker.Enabled)
@@ -94,13 +98,15 @@ internal sealed class HandlerResilience
             });
         }
 
-        if (retry.MaxAttempts > 1)
+        if (mostAttempts > 1)
         {
             builder.AddRetry(new RetryStrategyOptions
             {
                 Name = "TransientFailures",
-                ShouldHandle = args => ValueTask.FromResult(IsTransientFailure(args.Outcome, args.Context)),
-                MaxRetryAttempts = retry.MaxAttempts - 1,
+                ShouldHandle = args => ValueTask.FromResult(
+                    IsTransientFailure(args.Outcome, args.Context)
+                    && args.AttemptNumber + 1 < (args.Context.Properties.TryGetValue(MaxAttemptsKey, out var limit) ? limit : retry.MaxAttempts)),
+                MaxRetryAttempts = mostAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = retry.Delay,

@@ -16,6 +16,11 @@ public sealed partial class ReliableConsumer<TKey, TValue>
     private void PollOnce(IConsumer<byte[], byte[]> kafka, bool dispatch)
     {
         StoreCompletedOffsets(kafka);
+        if (dispatch)
+        {
+            ReleaseDueRetries(kafka);
+        }
+
         if (dispatch && !backpressure && !WaitForFreeSlot())
         {
             return;
@@ -40,15 +45,20 @@ public sealed partial class ReliableConsumer<TKey, TValue>
         }
 
         // Not dispatched while stopping: never stored, so delivered again after the restart.
-        if (result is null || result.IsPartitionEOF || !dispatch)
+        if (result is null || result.IsPartitionEOF || !dispatch || HoldUntilDue(kafka, result))
         {
             return;
         }
 
+        Dispatch(result);
+    }
+
+    private void Dispatch(ConsumeResult<byte[], byte[]> result)
+    {
         var owner = assigned.GetOrAssign(result.TopicPartition);
         var tracked = owner.Tracker.Track(result.Offset, result.LeaderEpoch);
         metrics.InFlightChanged(1);
-        scheduler.Enqueue(new WorkItem(result, owner, tracked), OrderingKey.For(result.Topic, result.Partition.Value, result.Message.Key));
+        scheduler.Enqueue(new WorkItem(result, owner, tracked), OrderingKeyOf(result));
     }
 
     private string? PauseReason(bool consuming)
