@@ -128,9 +128,16 @@ public sealed class DeadLetterReplayer
 
         config.AllowAutoCreateTopics = false;
         KafkaConfigValidator.ValidateCriticalProducer(config);
-        using (ExecutionContext.SuppressFlow())
+        try
         {
-            return new ProducerBuilder<byte[], byte[]>(config).SetLogHandler((_, _) => { }).Build();
+            using (ExecutionContext.SuppressFlow())
+            {
+                return new ProducerBuilder<byte[], byte[]>(config).SetLogHandler((_, _) => { }).Build();
+            }
+        }
+        catch (Exception refused) when (refused is InvalidOperationException or ArgumentException or KafkaException)
+        {
+            throw new ArgumentException($"The client settings were refused by the replay producer: {refused.Message}", nameof(DeadLetterReplayOptions.Connection), refused);
         }
     }
 

@@ -28,12 +28,19 @@ internal sealed class DeadLetterTopicClient : IDisposable
             IsolationLevel = IsolationLevel.ReadCommitted,
         };
 
-        using (ExecutionContext.SuppressFlow())
+        try
         {
-            Consumer = new ConsumerBuilder<byte[], byte[]>(config)
-                .SetLogHandler((_, _) => { })
-                .SetErrorHandler((_, error) => LastError = error)
-                .Build();
+            using (ExecutionContext.SuppressFlow())
+            {
+                Consumer = new ConsumerBuilder<byte[], byte[]>(config)
+                    .SetLogHandler((_, _) => { })
+                    .SetErrorHandler((_, error) => LastError = error)
+                    .Build();
+            }
+        }
+        catch (Exception refused) when (refused is InvalidOperationException or ArgumentException or KafkaException)
+        {
+            throw new ArgumentException($"The client settings were refused: {refused.Message}", nameof(connection), refused);
         }
 
         admin = new DependentAdminClientBuilder(Consumer.Handle).Build();
