@@ -19,6 +19,7 @@ public sealed class RetryTierTests(ITestOutputHelper output)
         var topic = kit.CreateTopic("orders", Partitions);
         kit.CreateTiers(topic, Partitions, tiers: 3);
         var group = "tiers-" + Guid.NewGuid().ToString("N");
+        using var metrics = new ConsumerMeterRecorder(group);
         const int count = 60;
         kit.Produce(topic, Enumerable.Range(0, count).Select(i => ConsumerTestKit.Message($"k{i % 7}", $"order {i}", i.ToString())));
 
@@ -109,5 +110,75 @@ public sealed class RetryTierTests(ITestOutputHelper output)
         Assert.Equal(typeof(TimeoutException).FullName, history.FirstFailure!.ExceptionType);
         Assert.True(history.FirstFailure.FailedAt < history.LastFailure!.FailedAt);
         Assert.Equal(deadIds.Count, deadLetters.Count);
+
+        // Metrics: messages sent per tier, due-time lag of every message taken out of a tier, dead letters from the last tier.
+        double SentTo(int tier) => metrics.Measurements.Where(m => m.Instrument == RetryTopicInstruments.MessagesSent && Equals(m.Tags[RetryTopicInstruments.TierTag], tier)).Sum(m => m.Value);
+        var failingAtLeast = (int n) => Enumerable.Range(0, count).Count(id => !Permanent(id) && FailuresOf(id) >= n);
+        Assert.Equal((failingAtLeast(1), failingAtLeast(2), failingAtLeast(3)), (SentTo(1), SentTo(2), SentTo(3)));
+        var lags = metrics.Measurements.Where(m => m.Instrument == RetryTopicInstruments.DueLag).ToList();
+        Assert.Equal(failingAtLeast(1) + failingAtLeast(2) + failingAtLeast(3), lags.Count);
+        Assert.All(lags, lag => Assert.InRange(lag.Value, 0, 30));
+        Assert.Equal(failingAtLeast(4), metrics.Sum(RetryTopicInstruments.MessagesDeadLettered, "kafka.failure.category", "Transient"));
+        Assert.Equal(failingAtLeast(1) - failingAtLeast(4), metrics.Sum(RetryTopicInstruments.MessagesRecovered));
+        Assert.Equal(0, metrics.Sum(RetryTopicInstruments.PartitionsWaiting));
+        Assert.True(metrics.Peak(RetryTopicInstruments.PartitionsWaiting) >= 1, "tier partitions waited for their due time");
+    }
+
+    [Fact]
+    public async Task Tier_messages_wait_out_their_due_time_across_a_circuit_breaker_that_pauses_every_partition()
+    {
+        using var kit = new ConsumerTestKit(output);
+        var topic = kit.CreateTopic("bills", Partitions);
+        kit.CreateTiers(topic, Partitions, tiers: 2);
+        var group = "breaker-tiers-" + Guid.NewGuid().ToString("N");
+        const int count = 40;
+        kit.Produce(topic, Enumerable.Range(0, count).Select(i => ConsumerTestKit.Message($"k{i % 5}", $"bill {i}", i.ToString())));
+
+        // The dependency is down for the first 1.5 s after the first call: the breaker opens and pauses everything
+        // while tier messages are held for their due time; both pauses must give way to the right one.
+        var firstCall = new Lazy<DateTimeOffset>(() => DateTimeOffset.UtcNow, LazyThreadSafetyMode.ExecutionAndPublication);
+        var attempts = new ConcurrentQueue<(int Id, DateTimeOffset At, DateTimeOffset? DueAt)>();
+        var succeeded = new ConcurrentDictionary<int, byte>();
+        var consumer = kit.Consumer<string, string>(
+            kit.Options(topic, group, options =>
+            {
+                options.Retry.MaxAttempts = 1;
+                options.MaxConcurrency = 4;
+                options.CircuitBreaker.MinimumThroughput = 4;
+                options.CircuitBreaker.FailureRatio = 0.5;
+                options.CircuitBreaker.BreakDuration = TimeSpan.FromMilliseconds(700);
+                options.UseRetryTopics(Ms(900), Ms(900));
+            }),
+            (result, cancellationToken) =>
+            {
+                var now = DateTimeOffset.UtcNow;
+                var id = int.Parse(ConsumerTestKit.IdOf(result.Message.Headers));
+                DateTimeOffset? due = result.Message.Headers.TryGetLastBytes(RetryHeaders.DueAt, out _)
+                    ? DateTimeOffset.FromUnixTimeMilliseconds(Header(result.Message.Headers, RetryHeaders.DueAt))
+                    : null;
+                attempts.Enqueue((id, now, due));
+                if (now - firstCall.Value < TimeSpan.FromSeconds(1.5))
+                {
+                    throw new TimeoutException("bank is down");
+                }
+
+                succeeded[id] = 0;
+                return Task.CompletedTask;
+            },
+            kit.DeadLetterPublisher(group));
+
+        consumer.Start();
+        await ConsumerTestKit.WaitUntil(() => consumer.KafkaConsumer?.Assignment.Count > 0, "the consumer has its partitions");
+        var generation = GroupGeneration.Of(consumer.KafkaConsumer!);
+        var tiers = Enumerable.Range(1, 2).Select(tier => RetryTopicOptions.DefaultTopicName(topic, tier)).ToArray();
+        await kit.WaitUntilCommittedToEnd(group, Partitions, () => $"{succeeded.Count} succeeded", [topic, .. tiers]);
+        Assert.Equal(generation, GroupGeneration.Of(consumer.KafkaConsumer!));
+        await consumer.StopAsync();
+
+        var deadIds = kit.ReadAll(topic + ".dlq", Partitions).Select(d => int.Parse(ConsumerTestKit.IdOf(d.Message.Headers))).ToHashSet();
+        Assert.Equal(Enumerable.Range(0, count).ToHashSet(), succeeded.Keys.Concat(deadIds).ToHashSet());
+        Assert.All(attempts.Where(a => a.DueAt is not null), a => Assert.True(a.At >= a.DueAt, $"id {a.Id} attempted at {a.At:O} before {a.DueAt:O}"));
+        Assert.True(kit.Logs.Count(1107) > 0, "the circuit breaker opened");
+        Assert.Contains(attempts, a => a.DueAt is not null);
     }
 }
