@@ -91,6 +91,7 @@ internal sealed class MessageProcessor<TKey, TValue>
         var attempt = new Attempt(handler, typed);
         var context = ResilienceContextPool.Shared.Get(cancellation);
         context.Properties.Set(HandlerResilience.MessageKey, message);
+        context.Properties.Set(HandlerResilience.AttemptsKey, attempt);
         if (position is not null)
         {
             context.Properties.Set(HandlerResilience.MaxAttemptsKey, retryTopics!.AttemptsFor(position));
@@ -258,12 +259,10 @@ internal sealed class MessageProcessor<TKey, TValue>
         item.Owner.Tracker.Complete(item.Tracked);
     }
 
-    private sealed class Attempt(Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> handler, ConsumeResult<TKey, TValue> message)
+    private sealed class Attempt(Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> handler, ConsumeResult<TKey, TValue> message) : HandlerAttempts
     {
         public Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> Handler { get; } = handler;
 
         public ConsumeResult<TKey, TValue> Message { get; } = message;
-
-        public int Count { get; set; }
     }
 }
