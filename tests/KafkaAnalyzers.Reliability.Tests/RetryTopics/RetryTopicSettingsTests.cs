@@ -36,6 +36,7 @@ public sealed class RetryTopicSettingsTests(ITestOutputHelper output)
     [InlineData("cooperative", "KeepKeyOrder needs the range assignor (partition.assignment.strategy unset or starting with 'range')")]
     [InlineData("consumer protocol", "KeepKeyOrder needs the classic group protocol")]
     [InlineData("weak producer", "RetryTopics.Producer: ")]
+    [InlineData("tier attempts open the breaker", "CircuitBreaker.MinimumThroughput (5) must be greater than ReliableConsumerOptions.RetryTopics.AttemptsPerTier (5)")]
     public async Task Invalid_retry_topic_settings_are_refused_with_the_setting_named(string @case, string expected)
     {
         var options = Options(o =>
@@ -53,6 +54,7 @@ public sealed class RetryTopicSettingsTests(ITestOutputHelper output)
                 case "pattern": o.Topics = ["^orders-.*"]; break;
                 case "cooperative": o.RetryTopics.KeepKeyOrder = true; o.Consumer.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky; break;
                 case "consumer protocol": o.RetryTopics.KeepKeyOrder = true; o.Consumer.Set("group.protocol", "consumer"); break;
+                case "tier attempts open the breaker": o.RetryTopics.AttemptsPerTier = 5; o.CircuitBreaker.MinimumThroughput = 5; o.Retry.MaxAttempts = 1; break;
                 case "weak producer": o.RetryTopics.Producer = new ProducerConfig { BootstrapServers = "localhost:9092", Acks = Acks.Leader }; break;
             }
         });
