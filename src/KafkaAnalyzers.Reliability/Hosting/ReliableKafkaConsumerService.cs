@@ -77,7 +77,7 @@ internal sealed class ReliableKafkaConsumerService<TKey, TValue, THandler> : Bac
         var created = new ReliableConsumer<TKey, TValue>(
             options,
             HandleAsync,
-            deadLetterSink,
+            WithConsumerGroup(deadLetterSink, options),
             services.GetService<IDeserializer<TKey>>(),
             services.GetService<IDeserializer<TValue>>(),
             services.GetService<IFailureClassifier>(),
@@ -96,6 +96,15 @@ internal sealed class ReliableKafkaConsumerService<TKey, TValue, THandler> : Bac
 
         await created.Completion.ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A <see cref="KafkaDeadLetterPublisher"/> without a <see cref="KafkaDeadLetterPublisherOptions.ConsumerGroupId"/>
+    /// writes this consumer's group into its dead letters (<c>dlq.consumer.group</c>); one set explicitly is kept.
+    /// </summary>
+    internal static IDeadLetterSink WithConsumerGroup(IDeadLetterSink sink, ReliableConsumerOptions options) =>
+        sink is KafkaDeadLetterPublisher { ConsumerGroupId: null } publisher && options.Consumer?.GroupId is { Length: > 0 } group
+            ? publisher.ForConsumerGroup(group)
+            : sink;
 
     private async Task HandleAsync(ConsumeResult<TKey, TValue> message, CancellationToken cancellationToken)
     {

@@ -47,7 +47,7 @@ namespace KafkaAnalyzers.Reliability.Producing;
 /// </remarks>
 /// <typeparam name="TKey">Key type.</typeparam>
 /// <typeparam name="TValue">Value type.</typeparam>
-public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDisposable
+public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan MinimumQueueFullTimeout = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaximumQueueFullTimeout = TimeSpan.FromDays(1);
@@ -347,6 +347,42 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             return;
         }
 
+        await DisposeCoreAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The synchronous form of <see cref="DisposeAsync"/>, with the same accounting: flushes for up to
+    /// <see cref="DeliveryTrackingOptions{TKey,TValue}.DisposeFlushTimeout"/>, disposes the producer, hands every
+    /// message still unconfirmed to the failure handler/sink (or its awaiting caller), waits for the sink, and throws
+    /// <see cref="UndeliveredMessagesException"/> with the exact counts. The work runs on the thread pool with an
+    /// empty execution context, and the calling thread blocks until it is done.
+    /// </summary>
+    /// <exception cref="UndeliveredMessagesException">Some messages were not delivered; the exception has the exact counts.</exception>
+    /// <exception cref="InvalidOperationException">Called from the thread that serves delivery reports (the failure handler): disposal waits for that thread.</exception>
+    public void Dispose()
+    {
+        if (DeliveryReportThread.IsCurrent)
+        {
+            // Flushing waits for the delivery reports this very thread is serving.
+            throw new InvalidOperationException("A DeliveryTrackingProducer cannot be disposed from its delivery-report thread (OnDeliveryFailed): disposal would wait for that thread.");
+        }
+
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Task disposing;
+        using (ExecutionContext.SuppressFlow())
+        {
+            disposing = Task.Run(async () => await DisposeCoreAsync().ConfigureAwait(false));
+        }
+
+        disposing.GetAwaiter().GetResult();
+    }
+
+    private async Task DisposeCoreAsync()
+    {
         await FlushCoreAsync(options.DisposeFlushTimeout, CancellationToken.None).ConfigureAwait(false);
         await StopHandOffAsync().ConfigureAwait(false);
         producer.Dispose();
