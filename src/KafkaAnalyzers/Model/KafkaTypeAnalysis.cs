@@ -21,6 +21,16 @@ internal sealed class KafkaTypeAnalysis
         _configurations = new Lazy<ConfigurationModel>(() => ConfigurationModel.Create(symbols, _index.Value));
     }
 
+    /// <summary>For an index built already (the gate builds it to confirm the type touches Confluent.Kafka).</summary>
+    public KafkaTypeAnalysis(KafkaSymbols symbols, INamedTypeSymbol type, OperationIndex index, AnalyzerOptions options)
+    {
+        Symbols = symbols;
+        Type = type;
+        _options = options;
+        _index = new Lazy<OperationIndex>(() => index);
+        _configurations = new Lazy<ConfigurationModel>(() => ConfigurationModel.Create(symbols, _index.Value));
+    }
+
     public KafkaSymbols Symbols { get; }
 
     public INamedTypeSymbol Type { get; }

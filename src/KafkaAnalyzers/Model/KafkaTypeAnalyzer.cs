@@ -1,85 +1,46 @@
-using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace KafkaAnalyzers.Model;
 
 /// <summary>
-/// Base of every rule-family analyzer: does nothing unless Confluent.Kafka is referenced, collects the
-/// operation blocks of each type that touches Confluent.Kafka, and at the end of the type hands the
-/// shared analysis (built once per type, whichever family asks first) to the family.
+/// Base of every rule-family analyzer, and the one gate all of them go through. It registers nothing
+/// when Confluent.Kafka is not referenced, and otherwise one symbol action on named types: no
+/// symbol-start/end bookkeeping and no operation callbacks, which the driver would pay per type and
+/// per family for the whole code base. The shared <see cref="KafkaTypeAnalysisCache"/> decides once
+/// per type (from its syntax tokens) whether it can touch Confluent.Kafka, and only then builds the
+/// shared analysis, which every family receives in <see cref="AnalyzeType"/>.
 /// </summary>
+/// <remarks>
+/// <see cref="Initialize"/> is sealed on purpose: a family that registered its own per-type or
+/// per-operation actions would put the whole code base's cost back (the registration meta-test and the
+/// analyzer benchmark show it). Families ask the model; the model finds what it needs in the
+/// type's operations.
+/// </remarks>
 internal abstract class KafkaTypeAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly OperationKind[] KafkaTouchingKinds =
-    {
-        OperationKind.ObjectCreation,
-        OperationKind.Invocation,
-        OperationKind.PropertyReference,
-    };
-
     public sealed override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-#pragma warning disable RS1012 // the start action registers its actions through the symbol-start context
         context.RegisterCompilationStartAction(compilationStart =>
         {
-            var symbols = KafkaSymbols.TryCreate(compilationStart.Compilation);
-            if (symbols is null)
+            var cache = KafkaTypeAnalysisCache.For(compilationStart.Compilation);
+            if (cache is null)
             {
                 return;
             }
 
-            var cache = KafkaTypeAnalysisCache.For(compilationStart.Compilation);
-            compilationStart.RegisterSymbolStartAction(
-                typeStart =>
+            compilationStart.RegisterSymbolAction(
+                symbol =>
                 {
-                    var type = (INamedTypeSymbol)typeStart.Symbol;
-                    var blocks = new ConcurrentQueue<(ISymbol Owner, IOperation Root)>();
-                    var touchesKafka = 0;
-                    typeStart.RegisterOperationBlockAction(block =>
+                    if (cache.AnalysisFor((INamedTypeSymbol)symbol.Symbol, symbol.Options, symbol.CancellationToken) is { } analysis)
                     {
-                        // Nested types are analysed on their own.
-                        if (!SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType, type))
-                        {
-                            return;
-                        }
-
-                        foreach (var root in block.OperationBlocks)
-                        {
-                            blocks.Enqueue((block.OwningSymbol, root));
-                        }
-                    });
-
-                    // A cheap test per creation, call and property access: types that never touch
-                    // Confluent.Kafka (most of a code base) are never indexed.
-                    typeStart.RegisterOperationAction(
-                        operation =>
-                        {
-                            if (touchesKafka == 0 && symbols.IsFromKafka(operation.Operation))
-                            {
-                                System.Threading.Interlocked.Exchange(ref touchesKafka, 1);
-                            }
-                        },
-                        KafkaTouchingKinds);
-
-                    typeStart.RegisterSymbolEndAction(typeEnd =>
-                    {
-                        if (touchesKafka == 0 || blocks.IsEmpty)
-                        {
-                            return;
-                        }
-
-                        var analysis = cache.GetOrAdd(type, () => new KafkaTypeAnalysis(symbols, type, blocks.ToImmutableArray(), typeEnd.Options));
-                        AnalyzeType(analysis, typeEnd);
-                    });
+                        AnalyzeType(analysis, symbol);
+                    }
                 },
                 SymbolKind.NamedType);
         });
-#pragma warning restore RS1012
     }
 
     protected abstract void AnalyzeType(KafkaTypeAnalysis analysis, SymbolAnalysisContext context);
