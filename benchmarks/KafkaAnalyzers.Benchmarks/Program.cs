@@ -59,7 +59,7 @@ if (settings.Profile is { } profile)
 
 // Warm-up: JIT every path on a small project so the first measured code base is not charged for it.
 {
-    var warm = Generated(settings.Quick ? 4000 : 10000, 10, true);
+    var warm = Generated(Math.Clamp(settings.Lines / 10, 2000, 10000), 10, true);
     measurement.Rounds(warm, allModes, 2);
 }
 
