@@ -18,27 +18,11 @@ namespace KafkaAnalyzers.Model;
 /// </summary>
 /// <remarks>
 /// Some of these names are everyday .NET names too (<c>Value</c>, <c>Key</c>, <c>Message</c>,
-/// <c>Dispose</c>, <c>Commit</c>...). They are <see cref="IsCommon">common</see>: a type whose only
-/// hits are common names is confirmed with the semantic model before it is analysed. The list only
-/// decides how cheaply a type is ruled out, never whether it is analysed.
+/// <c>Dispose</c>...): a type using them passes the gate and its operations decide. The gate only ever
+/// lets through more types than touch Kafka, never fewer.
 /// </remarks>
 internal sealed class KafkaNames
 {
-    /// <summary>Confluent.Kafka names that ordinary code uses for other things (BCL members, common words).</summary>
-    private static readonly HashSet<string> CommonNames = new(StringComparer.Ordinal)
-    {
-        "Add", "Assign", "Assignment", "Broker", "Brokers", "Build", "Clone", "Close", "Code", "Commit", "Committed",
-        "CompareTo", "Component", "Config", "Configs", "Controller", "Count", "Debug", "Default", "Deserialize",
-        "Dispose", "Earliest", "Empty", "Entries", "Entry", "Error", "Errors", "Facility", "Flush", "Get",
-        "GetEnumerator", "Group", "Handle", "Header", "Headers", "High", "Host", "Id", "Initialize", "IsDefault",
-        "IsError", "IsReadOnly", "IsValid", "Item", "Iterations", "Key", "Latest", "Leader", "Level", "Library",
-        "Load", "Low", "Mechanism", "Members", "Message", "Metadata", "Name", "Node", "Nodes", "Null", "Offset",
-        "Offsets", "Operation", "Partition", "Partitions", "Password", "Pattern", "Pause", "Poll", "Port", "Position",
-        "Principal", "Protocol", "Rack", "Reason", "Remove", "Replicas", "Result", "Results", "Resume", "Salt",
-        "Seek", "Serialize", "Set", "Snapshot", "Source", "Split", "State", "Status", "Subscribe", "Subscription",
-        "Timestamp", "Topic", "Topics", "Type", "Unsubscribe", "User", "Uuid", "Valid", "Validate", "Value", "Version",
-    };
-
     /// <summary>Names every type has; a call to them is never what makes a type Kafka code.</summary>
     private static readonly HashSet<string> ObjectMembers = new(StringComparer.Ordinal) { "ToString", "Equals", "GetHashCode", "GetType" };
 
@@ -50,8 +34,6 @@ internal sealed class KafkaNames
 
     /// <summary>True when <paramref name="name"/> may name a Confluent.Kafka type or member (or one derived from it).</summary>
     public bool Contains(string name) => _names.Contains(name);
-
-    public static bool IsCommon(string name) => CommonNames.Contains(name);
 
     public static KafkaNames Create(Compilation compilation, KafkaSymbols symbols, CancellationToken cancellationToken)
     {

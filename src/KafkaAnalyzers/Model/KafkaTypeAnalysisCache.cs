@@ -1,5 +1,8 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -9,16 +12,16 @@ namespace KafkaAnalyzers.Model;
 
 /// <summary>
 /// The per-compilation hub every rule family goes through: the Kafka symbols (none when
-/// Confluent.Kafka is not referenced), the gate names, and for each type, decided once whichever
-/// family asks first, either nothing (the type cannot touch Confluent.Kafka) or the shared
-/// <see cref="KafkaTypeAnalysis"/>, so the type is gated, indexed and modelled once for all families.
+/// Confluent.Kafka is not referenced), the gate names, and per type, decided once whichever family
+/// asks first: whether the type can touch Confluent.Kafka, its operation blocks (collected once for
+/// all families) and the shared <see cref="KafkaTypeAnalysis"/>, built once.
 /// </summary>
 internal sealed class KafkaTypeAnalysisCache
 {
     private static readonly ConditionalWeakTable<Compilation, Holder> Caches = new();
-    private static readonly Lazy<KafkaTypeAnalysis?> NotKafka = new(() => null);
+    private static readonly object NotKafka = new();
 
-    private readonly ConcurrentDictionary<INamedTypeSymbol, Lazy<KafkaTypeAnalysis?>> _analyses = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, object> _types = new(SymbolEqualityComparer.Default);
     private readonly Compilation _compilation;
     private readonly object _namesLock = new();
     private KafkaNames? _names;
@@ -35,36 +38,23 @@ internal sealed class KafkaTypeAnalysisCache
     public static KafkaTypeAnalysisCache? For(Compilation compilation)
         => Caches.GetValue(compilation, c => new Holder(KafkaSymbols.TryCreate(c) is { } symbols ? new KafkaTypeAnalysisCache(c, symbols) : null)).Cache;
 
-    /// <summary>The shared analysis of <paramref name="type"/>, or null when the type does not touch Confluent.Kafka.</summary>
-    public KafkaTypeAnalysis? AnalysisFor(INamedTypeSymbol type, AnalyzerOptions options, CancellationToken cancellationToken)
+    /// <summary>The shared block collector of a type that may touch Confluent.Kafka; null for every other type.</summary>
+    public BlockCollector? CollectorFor(INamedTypeSymbol type, AnalyzerOptions options, CancellationToken cancellationToken)
     {
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct or TypeKind.Interface) || type.DeclaringSyntaxReferences.IsEmpty)
         {
             return null;
         }
 
-        return _analyses.GetOrAdd(type, t =>
-        {
-            var declarations = TypeBlocks.Declarations(t, _compilation, options, cancellationToken);
-            return KafkaTypeGate.MayTouchKafka(t, declarations, _compilation, Names(cancellationToken), Symbols.Config.ContainingAssembly, cancellationToken)
-                ? new Lazy<KafkaTypeAnalysis?>(() => Build(t, declarations, options, cancellationToken))
-                : NotKafka;
-        }).Value;
+        var entry = _types.GetOrAdd(
+            type,
+            t => KafkaTypeGate.MayTouchKafka(t, _compilation, options, Names(cancellationToken), cancellationToken) ? new BlockCollector(this, t) : NotKafka);
+        return entry as BlockCollector;
     }
 
-    private KafkaTypeAnalysis? Build(INamedTypeSymbol type, System.Collections.Generic.IReadOnlyList<SyntaxNode> declarations, AnalyzerOptions options, CancellationToken cancellationToken)
-    {
-        var blocks = TypeBlocks.Collect(type, declarations, _compilation, cancellationToken);
-        if (blocks.IsEmpty)
-        {
-            return null;
-        }
-
-        // The gate read names; only a creation, call or property access that binds to Confluent.Kafka
-        // makes the type Kafka code (as before the gate existed).
-        var index = OperationIndex.Build(type, blocks, Symbols);
-        return index.TouchesKafka ? new KafkaTypeAnalysis(Symbols, type, index, options) : null;
-    }
+    /// <summary>The shared analysis, once every block of the type is collected; null when nothing in it binds to Confluent.Kafka.</summary>
+    public KafkaTypeAnalysis? AnalysisFor(INamedTypeSymbol type, BlockCollector collector, AnalyzerOptions options)
+        => collector.Analysis(options);
 
     private KafkaNames Names(CancellationToken cancellationToken)
     {
@@ -76,6 +66,62 @@ internal sealed class KafkaTypeAnalysisCache
         lock (_namesLock)
         {
             return _names ??= KafkaNames.Create(_compilation, Symbols, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The operation blocks of one type, from whichever family's operation-block action runs first
+    /// (every family's symbol end runs after its own block actions, so the union is complete when any
+    /// family asks for the analysis).
+    /// </summary>
+    internal sealed class BlockCollector
+    {
+        private readonly KafkaTypeAnalysisCache _cache;
+        private readonly INamedTypeSymbol _type;
+        private readonly ConcurrentDictionary<IOperation, ISymbol> _blocks = new();
+        private readonly object _lock = new();
+        private bool _built;
+        private KafkaTypeAnalysis? _analysis;
+
+        public BlockCollector(KafkaTypeAnalysisCache cache, INamedTypeSymbol type)
+        {
+            _cache = cache;
+            _type = type;
+        }
+
+        public void Add(ISymbol owner, ImmutableArray<IOperation> roots)
+        {
+            // Nested types are analysed on their own.
+            if (!SymbolEqualityComparer.Default.Equals(owner.ContainingType, _type))
+            {
+                return;
+            }
+
+            foreach (var root in roots)
+            {
+                _blocks.TryAdd(root, owner);
+            }
+        }
+
+        public KafkaTypeAnalysis? Analysis(AnalyzerOptions options)
+        {
+            lock (_lock)
+            {
+                if (!_built)
+                {
+                    _built = true;
+                    if (!_blocks.IsEmpty)
+                    {
+                        // The gate read names; only a creation, call or property access that binds to
+                        // Confluent.Kafka makes the type Kafka code (as before the gate existed).
+                        var blocks = _blocks.Select(pair => (pair.Value, pair.Key)).ToImmutableArray();
+                        var index = OperationIndex.Build(_type, blocks, _cache.Symbols);
+                        _analysis = index.TouchesKafka ? new KafkaTypeAnalysis(_cache.Symbols, _type, index, options) : null;
+                    }
+                }
+
+                return _analysis;
+            }
         }
     }
 

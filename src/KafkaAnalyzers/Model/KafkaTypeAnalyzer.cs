@@ -1,21 +1,23 @@
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace KafkaAnalyzers.Model;
 
 /// <summary>
-/// Base of every rule-family analyzer, and the one gate all of them go through. It registers nothing
-/// when Confluent.Kafka is not referenced, and otherwise one symbol action on named types: no
-/// symbol-start/end bookkeeping and no operation callbacks, which the driver would pay per type and
-/// per family for the whole code base. The shared <see cref="KafkaTypeAnalysisCache"/> decides once
-/// per type (from its syntax tokens) whether it can touch Confluent.Kafka, and only then builds the
-/// shared analysis, which every family receives in <see cref="AnalyzeType"/>.
+/// Base of every rule-family analyzer, and the one gate all of them go through. Nothing is registered
+/// when Confluent.Kafka is not referenced. Otherwise, at the start of each type, the shared
+/// <see cref="KafkaTypeAnalysisCache"/> decides once for all families, from the type's syntax tokens
+/// alone, whether it can touch Confluent.Kafka (<see cref="KafkaTypeGate"/>); only such a type gets an
+/// operation-block action (its blocks, as the driver already built them, are collected once for all
+/// families) and a symbol-end action, which hands every family the shared analysis. No operation
+/// actions: the driver would call them for every creation, call and property access of the code base,
+/// per family.
 /// </summary>
 /// <remarks>
-/// <see cref="Initialize"/> is sealed on purpose: a family that registered its own per-type or
-/// per-operation actions would put the whole code base's cost back (the registration meta-test and the
-/// analyzer benchmark show it). Families ask the model; the model finds what it needs in the
-/// type's operations.
+/// <see cref="Initialize"/> is sealed on purpose: a family that registered its own actions would put
+/// the whole code base's cost back (the registration meta-test and the analyzer benchmark show it).
+/// Families ask the model; the model finds what it needs in the type's operations.
 /// </remarks>
 internal abstract class KafkaTypeAnalyzer : DiagnosticAnalyzer
 {
@@ -23,6 +25,7 @@ internal abstract class KafkaTypeAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+#pragma warning disable RS1012 // the start action registers its actions through the symbol-start context
         context.RegisterCompilationStartAction(compilationStart =>
         {
             var cache = KafkaTypeAnalysisCache.For(compilationStart.Compilation);
@@ -31,16 +34,27 @@ internal abstract class KafkaTypeAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            compilationStart.RegisterSymbolAction(
-                symbol =>
+            compilationStart.RegisterSymbolStartAction(
+                typeStart =>
                 {
-                    if (cache.AnalysisFor((INamedTypeSymbol)symbol.Symbol, symbol.Options, symbol.CancellationToken) is { } analysis)
+                    var type = (INamedTypeSymbol)typeStart.Symbol;
+                    if (cache.CollectorFor(type, typeStart.Options, typeStart.CancellationToken) is not { } collector)
                     {
-                        AnalyzeType(analysis, symbol);
+                        return;
                     }
+
+                    typeStart.RegisterOperationBlockAction(block => collector.Add(block.OwningSymbol, block.OperationBlocks));
+                    typeStart.RegisterSymbolEndAction(typeEnd =>
+                    {
+                        if (cache.AnalysisFor(type, collector, typeEnd.Options) is { } analysis)
+                        {
+                            AnalyzeType(analysis, typeEnd);
+                        }
+                    });
                 },
                 SymbolKind.NamedType);
         });
+#pragma warning restore RS1012
     }
 
     protected abstract void AnalyzeType(KafkaTypeAnalysis analysis, SymbolAnalysisContext context);

@@ -1,65 +1,35 @@
+using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace KafkaAnalyzers.Model;
 
 /// <summary>
 /// Decides from a type's own syntax tokens (its partial declarations, without nested types and
-/// generated files) whether it can touch Confluent.Kafka at all. A name only Kafka uses
-/// (<c>ProducerConfig</c>, <c>ProduceAsync</c>, <c>StoreOffset</c>...) lets the type through; when
-/// the only hits are everyday names (<c>Value</c>, <c>Dispose</c>, <c>Message</c>...), the semantic
-/// model confirms that one of them binds to a Confluent.Kafka symbol. Everything else (most of a code
-/// base) is ruled out without binding a single member.
+/// generated files) whether it can touch Confluent.Kafka at all: one of its identifiers must be a name
+/// through which code reaches Confluent.Kafka (<see cref="KafkaNames"/>). No member is bound and no
+/// semantic model is asked: the driver's own operation blocks are used for the types that pass, and
+/// their operations decide (a creation, call or property access binding to Confluent.Kafka).
 /// </summary>
 internal static class KafkaTypeGate
 {
-    public static bool MayTouchKafka(
-        INamedTypeSymbol type,
-        IReadOnlyList<SyntaxNode> declarations,
-        Compilation compilation,
-        KafkaNames names,
-        IAssemblySymbol kafka,
-        CancellationToken cancellationToken)
+    public static bool MayTouchKafka(INamedTypeSymbol type, Compilation compilation, AnalyzerOptions options, KafkaNames names, CancellationToken cancellationToken)
     {
-        List<SimpleNameSyntax>? common = null;
-        foreach (var declaration in declarations)
+        foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            foreach (var token in Tokens(declaration))
+            if (IsGenerated(reference.SyntaxTree, compilation, options, cancellationToken))
             {
-                if (token.IsKind(SyntaxKind.IdentifierToken)
-                    && token.Parent is SimpleNameSyntax name
-                    && names.Contains(token.ValueText))
-                {
-                    if (!KafkaNames.IsCommon(token.ValueText))
-                    {
-                        return true;
-                    }
-
-                    (common ??= new List<SimpleNameSyntax>()).Add(name);
-                }
-            }
-        }
-
-        if (common is null)
-        {
-            return false;
-        }
-
-        foreach (var name in common)
-        {
-            var model = compilation.GetSemanticModel(name.SyntaxTree);
-            var info = model.GetSymbolInfo(name, cancellationToken);
-            if (IsKafka(info.Symbol, kafka))
-            {
-                return true;
+                continue;
             }
 
-            foreach (var candidate in info.CandidateSymbols)
+            foreach (var token in Tokens(reference.GetSyntax(cancellationToken)))
             {
-                if (IsKafka(candidate, kafka))
+                if (token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is SimpleNameSyntax && names.Contains(token.ValueText))
                 {
                     return true;
                 }
@@ -68,17 +38,6 @@ internal static class KafkaTypeGate
 
         return false;
     }
-
-    private static bool IsKafka(ISymbol? symbol, IAssemblySymbol kafka)
-        => symbol switch
-        {
-            null => false,
-            IAliasSymbol alias => IsKafka(alias.Target, kafka),
-            ITypeSymbol type => KafkaNames.IsKafkaType(type, kafka),
-            IMethodSymbol { ReducedFrom: { } extension } => KafkaNames.IsKafkaType(extension.ContainingType, kafka),
-            _ => KafkaNames.IsKafkaType(symbol.ContainingType, kafka),
-        };
-
     /// <summary>The tokens that belong to the type itself: not those of nested types (analysed on their own).</summary>
     private static IEnumerable<SyntaxToken> Tokens(SyntaxNode declaration)
     {
@@ -103,5 +62,48 @@ internal static class KafkaTypeGate
         {
             yield return token;
         }
+    }
+
+    /// <summary>
+    /// Generated code, as the driver decides it for <see cref="GeneratedCodeAnalysisFlags.None"/>:
+    /// marked in .editorconfig (<c>generated_code</c>), named like generated files, or starting with an
+    /// <c>&lt;auto-generated&gt;</c> comment.
+    /// </summary>
+    private static bool IsGenerated(SyntaxTree tree, Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
+    {
+        var marked = compilation.Options.SyntaxTreeOptionsProvider?.IsGenerated(tree, cancellationToken) ?? GeneratedKind.Unknown;
+        if (marked != GeneratedKind.Unknown)
+        {
+            return marked == GeneratedKind.MarkedGenerated;
+        }
+
+        if (options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue("generated_code", out var value) && bool.TryParse(value, out var generated))
+        {
+            return generated;
+        }
+
+        var name = Path.GetFileName(tree.FilePath);
+        if (name.StartsWith("TemporaryGeneratedFile_", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".designer.cs", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".generated.cs", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".g.cs", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".g.i.cs", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var trivia in tree.GetRoot(cancellationToken).GetLeadingTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia))
+            {
+                var text = trivia.ToString();
+                if (text.IndexOf("<auto-generated", StringComparison.OrdinalIgnoreCase) >= 0 || text.IndexOf("<autogenerated", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 }
