@@ -103,6 +103,33 @@ internal sealed class KafkaTypeAnalysisCache
             }
         }
 
+        private bool TouchesKafka()
+        {
+            var symbols = _cache.Symbols;
+            var stack = new Stack<IOperation>();
+            foreach (var pair in _blocks)
+            {
+                stack.Clear();
+                stack.Push(pair.Key);
+                while (stack.Count > 0)
+                {
+                    var operation = stack.Pop();
+                    if (operation.Kind is OperationKind.ObjectCreation or OperationKind.Invocation or OperationKind.PropertyReference
+                        && symbols.IsFromKafka(operation))
+                    {
+                        return true;
+                    }
+
+                    foreach (var child in operation.ChildOperations)
+                    {
+                        stack.Push(child);
+                    }
+                }
+            }
+
+            return false;
+        }
+
         public KafkaTypeAnalysis? Analysis(AnalyzerOptions options)
         {
             lock (_lock)
@@ -110,13 +137,13 @@ internal sealed class KafkaTypeAnalysisCache
                 if (!_built)
                 {
                     _built = true;
-                    if (!_blocks.IsEmpty)
+                    // The gate read names; only a creation, call or property access that binds to
+                    // Confluent.Kafka makes the type Kafka code (as before the gate existed). That check
+                    // allocates nothing; the index is built only for types that pass it.
+                    if (TouchesKafka())
                     {
-                        // The gate read names; only a creation, call or property access that binds to
-                        // Confluent.Kafka makes the type Kafka code (as before the gate existed).
                         var blocks = _blocks.Select(pair => (pair.Value, pair.Key)).ToImmutableArray();
-                        var index = OperationIndex.Build(_type, blocks, _cache.Symbols);
-                        _analysis = index.TouchesKafka ? new KafkaTypeAnalysis(_cache.Symbols, _type, index, options) : null;
+                        _analysis = new KafkaTypeAnalysis(_cache.Symbols, _type, OperationIndex.Build(_type, blocks), options);
                     }
                 }
 

@@ -29,13 +29,7 @@ internal sealed class OperationIndex
 
     public List<IVariableDeclaratorOperation> Declarators { get; } = new();
 
-    /// <summary>True when a creation, call or property access in the type binds to Confluent.Kafka (known when built with the symbols).</summary>
-    public bool TouchesKafka { get; private set; }
-
     public static OperationIndex Build(INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks)
-        => Build(type, blocks, symbols: null);
-
-    public static OperationIndex Build(INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks, KafkaSymbols? symbols)
     {
         var index = new OperationIndex(type);
 
@@ -55,10 +49,10 @@ internal sealed class OperationIndex
             }
 
             index._ownerByRoot[root] = owner;
-            index.Add(root, symbols);
+            index.Add(root);
             foreach (var operation in root.Descendants())
             {
-                index.Add(operation, symbols);
+                index.Add(operation);
             }
         }
 
@@ -106,15 +100,8 @@ internal sealed class OperationIndex
         }
     }
 
-    private void Add(IOperation operation, KafkaSymbols? symbols)
+    private void Add(IOperation operation)
     {
-        if (symbols is not null && !TouchesKafka
-            && operation.Kind is OperationKind.ObjectCreation or OperationKind.Invocation or OperationKind.PropertyReference
-            && symbols.IsFromKafka(operation))
-        {
-            TouchesKafka = true;
-        }
-
         switch (operation)
         {
             case ILocalReferenceOperation local:
