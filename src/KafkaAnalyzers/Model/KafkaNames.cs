@@ -17,14 +17,39 @@ namespace KafkaAnalyzers.Model;
 /// per-type gate (<see cref="KafkaTypeGate"/>) reads only its syntax tokens.
 /// </summary>
 /// <remarks>
-/// Some of these names are everyday .NET names too (<c>Value</c>, <c>Key</c>, <c>Message</c>,
-/// <c>Dispose</c>...): a type using them passes the gate and its operations decide. The gate only ever
-/// lets through more types than touch Kafka, never fewer.
+/// Code reaches a Kafka member through a receiver, and the receiver's type is named somewhere: in the
+/// type itself (a field, parameter, local or creation naming a Kafka type), or in the member it comes from
+/// (an inherited property, a factory method, a callback parameter). So the names of members whose
+/// signature involves a Kafka type (in source and in libraries built on Confluent.Kafka) are collected too,
+/// and the Kafka member names that are everyday .NET names (<c>Value</c>, <c>Count</c>, <c>Dispose</c>,
+/// <c>Commit</c>...) do not count on their own. Kafka type names that are everyday member names
+/// (<c>Message</c>, <c>Error</c>, <c>Headers</c>...) count where they name a type, not after a dot
+/// (<c>ex.Message</c>).
 /// </remarks>
 internal sealed class KafkaNames
 {
     /// <summary>Names every type has; a call to them is never what makes a type Kafka code.</summary>
     private static readonly HashSet<string> ObjectMembers = new(StringComparer.Ordinal) { "ToString", "Equals", "GetHashCode", "GetType" };
+
+    /// <summary>Members of Confluent.Kafka types whose names ordinary code uses for other things all the time.</summary>
+    private static readonly HashSet<string> EverydayMemberNames = new(StringComparer.Ordinal)
+    {
+        "Add", "Assign", "Assignment", "Broker", "Brokers", "Build", "Clone", "Close", "Code", "Commit", "Committed",
+        "CompareTo", "Component", "Configs", "Controller", "Count", "Debug", "Default", "Deserialize", "Dispose",
+        "Earliest", "Empty", "Entries", "Entry", "Errors", "Facility", "Flush", "Get", "GetEnumerator", "Group",
+        "High", "Host", "Id", "Initialize", "IsDefault", "IsError", "IsReadOnly", "Item", "Iterations", "Key",
+        "Latest", "Leader", "Level", "Load", "Low", "Mechanism", "Members", "Name", "Nodes", "Offsets", "Operation",
+        "Partitions", "Password", "Pattern", "Pause", "Poll", "Port", "Position", "Principal", "Protocol", "Rack",
+        "Reason", "Remove", "Replicas", "Result", "Results", "Resume", "Salt", "Seek", "Serialize", "Set",
+        "Snapshot", "Source", "Split", "State", "Status", "Subscribe", "Subscription", "Topic", "Topics", "Type",
+        "Unsubscribe", "User", "Valid", "Validate", "Value", "Version",
+    };
+
+    /// <summary>Confluent.Kafka type names that are everyday member names (<c>ex.Message</c>): they count where they name a type.</summary>
+    private static readonly HashSet<string> EverydayTypeNames = new(StringComparer.Ordinal)
+    {
+        "Config", "Error", "Handle", "Header", "Headers", "Library", "Message", "Metadata", "Node", "Null", "Offset", "Partition", "Timestamp", "Uuid",
+    };
 
     private static readonly ConditionalWeakTable<IAssemblySymbol, HashSet<string>> AssemblyNames = new();
 
@@ -32,8 +57,11 @@ internal sealed class KafkaNames
 
     private KafkaNames(HashSet<string> names) => _names = names;
 
-    /// <summary>True when <paramref name="name"/> may name a Confluent.Kafka type or member (or one derived from it).</summary>
-    public bool Contains(string name) => _names.Contains(name);
+    /// <summary>True when <paramref name="name"/> names a Confluent.Kafka type or member (or one reaching it) wherever it stands.</summary>
+    public bool Contains(string name) => _names.Contains(name) && !EverydayTypeNames.Contains(name);
+
+    /// <summary>True when <paramref name="name"/> names a Kafka type where it names a type, but is an everyday member name after a dot.</summary>
+    public bool IsTypeName(string name) => EverydayTypeNames.Contains(name) && _names.Contains(name);
 
     public static KafkaNames Create(Compilation compilation, KafkaSymbols symbols, CancellationToken cancellationToken)
     {
@@ -131,6 +159,11 @@ internal sealed class KafkaNames
                 {
                     AddType(type, names);
                 }
+
+                if (!SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, kafka))
+                {
+                    AddKafkaTypedMembers(type, kafka, names, metadata);
+                }
             }
         }
     }
@@ -142,13 +175,77 @@ internal sealed class KafkaNames
         {
             switch (member)
             {
-                case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when !ObjectMembers.Contains(method.Name):
+                case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when !ObjectMembers.Contains(method.Name) && !EverydayMemberNames.Contains(method.Name):
                     names.Add(method.Name);
                     break;
-                case IPropertySymbol { IsIndexer: false } property:
+                case IPropertySymbol { IsIndexer: false } property when !EverydayMemberNames.Contains(property.Name):
                     names.Add(property.Name);
                     break;
             }
+        }
+    }
+
+    /// <summary>Members that hand out or take a Kafka object: <c>protected IConsumer&lt;K, V&gt; Consumer</c>, <c>IProducer&lt;K, V&gt; Create()</c>.</summary>
+    private static void AddKafkaTypedMembers(INamedTypeSymbol type, IAssemblySymbol kafka, HashSet<string> names, bool metadata)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            if (member.IsImplicitlyDeclared
+                || (metadata && member.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal)))
+            {
+                continue;
+            }
+
+            var involves = member switch
+            {
+                IFieldSymbol field => Involves(field.Type, kafka, 0),
+                IPropertySymbol property => Involves(property.Type, kafka, 0) || property.Parameters.Any(p => Involves(p.Type, kafka, 0)),
+                IEventSymbol @event => Involves(@event.Type, kafka, 0),
+                IMethodSymbol { MethodKind: MethodKind.Ordinary } method => Involves(method.ReturnType, kafka, 0)
+                    || method.Parameters.Any(p => Involves(p.Type, kafka, 0))
+                    || method.TypeParameters.Any(t => t.ConstraintTypes.Any(c => Involves(c, kafka, 0))),
+                _ => false,
+            };
+            if (involves)
+            {
+                names.Add(member.Name);
+            }
+        }
+    }
+
+    private static bool Involves(ITypeSymbol? type, IAssemblySymbol kafka, int depth)
+    {
+        if (type is null || depth > 4)
+        {
+            return false;
+        }
+
+        switch (type)
+        {
+            case IArrayTypeSymbol array:
+                return Involves(array.ElementType, kafka, depth + 1);
+            case IPointerTypeSymbol pointer:
+                return Involves(pointer.PointedAtType, kafka, depth + 1);
+            case ITypeParameterSymbol parameter:
+                return parameter.ConstraintTypes.Any(c => Involves(c, kafka, depth + 1));
+            case INamedTypeSymbol named:
+                if (IsKafkaType(named, kafka))
+                {
+                    return true;
+                }
+
+                foreach (var argument in named.TypeArguments)
+                {
+                    if (Involves(argument, kafka, depth + 1))
+                    {
+                        return true;
+                    }
+                }
+
+                return named.DelegateInvokeMethod is { } invoke
+                       && (Involves(invoke.ReturnType, kafka, depth + 1) || invoke.Parameters.Any(p => Involves(p.Type, kafka, depth + 1)));
+            default:
+                return false;
         }
     }
 

@@ -29,7 +29,8 @@ internal static class KafkaTypeGate
 
             foreach (var token in Tokens(reference.GetSyntax(cancellationToken)))
             {
-                if (token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is SimpleNameSyntax && names.Contains(token.ValueText))
+                if (token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is SimpleNameSyntax name
+                    && (names.Contains(token.ValueText) || (names.IsTypeName(token.ValueText) && !IsMemberName(name))))
                 {
                     return true;
                 }
@@ -38,6 +39,11 @@ internal static class KafkaTypeGate
 
         return false;
     }
+    /// <summary><c>x.Message</c>, <c>x?.Error</c>: a member name, not a type name.</summary>
+    private static bool IsMemberName(SimpleNameSyntax name)
+        => name.Parent is MemberAccessExpressionSyntax access && access.Name == name
+           || name.Parent is MemberBindingExpressionSyntax;
+
     /// <summary>The tokens that belong to the type itself: not those of nested types (analysed on their own).</summary>
     private static IEnumerable<SyntaxToken> Tokens(SyntaxNode declaration)
     {
