@@ -8,6 +8,9 @@ namespace KafkaAnalyzers.PackageTests;
 /// </summary>
 internal sealed partial class ConsumerProject
 {
+    /// <summary>The Confluent.Kafka every consumer project references (Directory.Packages.props pins the same).</summary>
+    public const string ConfluentKafkaVersion = "2.16.0";
+
     private readonly PackageFeed _feed;
 
     private ConsumerProject(PackageFeed feed, string repositoryDirectory)
@@ -55,7 +58,7 @@ internal sealed partial class ConsumerProject
                 {projectProperties}
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="Confluent.Kafka" Version="2.16.0" />
+                <PackageReference Include="Confluent.Kafka" Version="{ConfluentKafkaVersion}" />
                 {analyzerReference}
               </ItemGroup>
             </Project>
@@ -67,6 +70,10 @@ internal sealed partial class ConsumerProject
     /// <summary>Writes a file relative to the consumer's repository root.</summary>
     public void WriteRepositoryFile(string relativePath, string content)
         => File.WriteAllText(Path.Combine(RepositoryDirectory, relativePath), content);
+
+    /// <summary>Restores the project (from the per-run feed) without building it.</summary>
+    public CliResult Restore()
+        => Cli("restore", ProjectFile, "-nodeReuse:false", "--disable-build-servers", "-tl:off");
 
     public CliResult Build(params string[] extraArguments)
         => Cli(["build", ProjectFile, "-nodeReuse:false", "--disable-build-servers", "-tl:off", .. extraArguments]);
