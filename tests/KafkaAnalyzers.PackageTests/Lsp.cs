@@ -22,6 +22,10 @@ internal static class Lsp
     public static string DescribeDiagnostic(JsonNode diagnostic)
         => $"{diagnostic["code"]} {SeverityName((int?)diagnostic["severity"])} at {Describe(diagnostic["range"]!)} \"{diagnostic["message"]}\" ({diagnostic["codeDescription"]?["href"]})";
 
+    /// <summary>The text a range covers.</summary>
+    public static string TextOf(string text, JsonNode range)
+        => text[Offset(text, ReadPosition(range["start"]!))..Offset(text, ReadPosition(range["end"]!))];
+
     public static bool SameRange(JsonNode range, LinePositionSpan span)
         => ReadPosition(range["start"]!) == new TextPosition(span.Start.Line, span.Start.Character)
            && ReadPosition(range["end"]!) == new TextPosition(span.End.Line, span.End.Character);

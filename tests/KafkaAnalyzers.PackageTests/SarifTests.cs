@@ -52,7 +52,10 @@ public sealed partial class SarifTests(PackageFeed feed)
         Assert.Contains("sarif-2.1.0", log.Schema, StringComparison.Ordinal);
         var reported = log.KafkaResults.Select(r => $"{r.RuleId} at {r.Region}").Order(StringComparer.Ordinal).ToList();
         var marked = source.Spans.Select(s => $"{s.Id} at {s.OneBased.Line}:{s.OneBased.Column}-{s.OneBased.EndLine}:{s.OneBased.EndColumn}").Order(StringComparer.Ordinal).ToList();
-        Assert.True(marked.SequenceEqual(reported), $"Marked: {string.Join(", ", marked)}{Environment.NewLine}In the SARIF log: {string.Join(", ", log.KafkaResults)}");
+        Assert.True(
+            marked.SequenceEqual(reported),
+            $"Marked: {string.Join(", ", source.Spans)}{Environment.NewLine}In the SARIF log: {string.Join(", ", log.KafkaResults)}{Environment.NewLine}"
+            + "A rule that now reports on this source (KAFKA004 and KAFKA103 are expected to) needs its span marked {|ID:...|} in ConsumerSources.FlaggedService.");
 
         var inProcess = await feed.Analyzers.AnalyzeAsync(source.Text, CancellationToken.None);
         foreach (var result in log.KafkaResults)
