@@ -18,16 +18,19 @@ public sealed partial class ReliableConsumer<TKey, TValue> : IKafkaConsumerStatu
             wasStarted = started;
         }
 
+        // A recorded fault decides the outcome (Finish faults the completion with it), so the loop reports
+        // Faulted, with the exception, from that moment: not "stopping" while it closes.
         var done = completion.Task;
+        var recordedFault = Volatile.Read(ref fault);
         var state = !wasStarted ? KafkaConsumerState.NotStarted
-            : done.IsFaulted ? KafkaConsumerState.Faulted
+            : done.IsFaulted || recordedFault is not null ? KafkaConsumerState.Faulted
             : done.IsCompleted ? KafkaConsumerState.Stopped
-            : stopRequested || abortRequested || Volatile.Read(ref fault) is not null ? KafkaConsumerState.Stopping
+            : stopRequested || abortRequested ? KafkaConsumerState.Stopping
             : KafkaConsumerState.Running;
         var monitor = LagMonitor;
         return new KafkaConsumerStatus(
             state,
-            done.Exception?.InnerException ?? Volatile.Read(ref fault),
+            done.Exception?.InnerException ?? recordedFault,
             groupId,
             assignment.Count,
             assignment.UnassignedSince,

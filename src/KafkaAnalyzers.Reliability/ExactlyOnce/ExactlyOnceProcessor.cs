@@ -225,13 +225,15 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
             wasStarted = started;
         }
 
+        // A recorded fault decides the outcome (the completion faults with it): Faulted from that moment.
         var done = completion.Task;
+        var recordedFault = Volatile.Read(ref fault);
         var state = !wasStarted ? KafkaConsumerState.NotStarted
-            : done.IsFaulted ? KafkaConsumerState.Faulted
+            : done.IsFaulted || recordedFault is not null ? KafkaConsumerState.Faulted
             : done.IsCompleted ? KafkaConsumerState.Stopped
-            : stopping.IsCancellationRequested || Volatile.Read(ref fault) is not null ? KafkaConsumerState.Stopping
+            : stopping.IsCancellationRequested ? KafkaConsumerState.Stopping
             : KafkaConsumerState.Running;
-        return new KafkaConsumerStatus(state, done.Exception?.InnerException ?? Volatile.Read(ref fault), groupId, assignment.Count, assignment.UnassignedSince, false, lagMonitor.Lag, lagMonitor.MeasuredAt);
+        return new KafkaConsumerStatus(state, done.Exception?.InnerException ?? recordedFault, groupId, assignment.Count, assignment.UnassignedSince, false, lagMonitor.Lag, lagMonitor.MeasuredAt);
     }
 
     private void Run()

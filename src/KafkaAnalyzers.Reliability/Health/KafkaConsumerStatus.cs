@@ -17,13 +17,13 @@ public enum KafkaConsumerState
     /// <summary>Stopped normally (closed).</summary>
     Stopped,
 
-    /// <summary>Stopped on its own because of a failure (see <see cref="KafkaConsumerStatus.Fault"/>).</summary>
+    /// <summary>Stopped, or stopping, on its own because of a failure (see <see cref="KafkaConsumerStatus.Fault"/>): reported from the moment the failure is recorded, while the loop may still be closing.</summary>
     Faulted,
 }
 
 /// <summary>A snapshot of a consume loop's health signals (<see cref="IKafkaConsumerStatusSource.GetStatus"/>).</summary>
 /// <param name="State">Where the loop is in its life.</param>
-/// <param name="Fault">Why the loop stopped, when it stopped on its own.</param>
+/// <param name="Fault">Why the loop stopped (or is stopping), when it stopped on its own.</param>
 /// <param name="GroupId">The consumer group.</param>
 /// <param name="AssignedPartitions">How many partitions the consumer owns now.</param>
 /// <param name="UnassignedSince">Since when the consumer has owned no partition (since its start, or its last revocation); null while it owns some.</param>

@@ -59,15 +59,28 @@ public sealed class ConsumerHealthTests(ITestOutputHelper output)
 
         var second = kit.Consumer<string, string>(kit.Options(topic, group), (_, _) => Task.CompletedTask, kit.DeadLetterPublisher(group));
         second.Start();
-        var check = new KafkaConsumerHealthCheck(second, new KafkaConsumerHealthCheckOptions { UnassignedTimeout = TimeSpan.FromSeconds(1) });
+
+        // The group gives the only partition to either member (the assignor orders members by id), so the check
+        // is asked of whichever one ends up owning nothing.
+        var thresholds = new KafkaConsumerHealthCheckOptions { UnassignedTimeout = TimeSpan.FromSeconds(1) };
         HealthCheckResult result = default;
         await ConsumerTestKit.WaitUntil(
-            () => (result = check.CheckHealthAsync(Context).GetAwaiter().GetResult()).Status == HealthStatus.Degraded
-                  && first.GetStatus().AssignedPartitions + second.GetStatus().AssignedPartitions == 1,
-            "one of the two consumers owns nothing for a second");
+            () =>
+            {
+                var firstOwns = first.GetStatus().AssignedPartitions;
+                var secondOwns = second.GetStatus().AssignedPartitions;
+                if (firstOwns + secondOwns != 1)
+                {
+                    return false;
+                }
 
-        var idle = second.GetStatus().AssignedPartitions == 0 ? second : first;
-        result = await new KafkaConsumerHealthCheck(idle, new KafkaConsumerHealthCheckOptions { UnassignedTimeout = TimeSpan.FromSeconds(1) }).CheckHealthAsync(Context);
+                var idle = firstOwns == 0 ? first : second;
+                result = new KafkaConsumerHealthCheck(idle, thresholds).CheckHealthAsync(Context).GetAwaiter().GetResult();
+                return result.Status == HealthStatus.Degraded;
+            },
+            "one of the two consumers owns nothing for a second",
+            () => $"first owns {first.GetStatus().AssignedPartitions}, second owns {second.GetStatus().AssignedPartitions}, last check {result.Status} ({result.Description})");
+
         Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.Contains("no partition assigned", (string)result.Data["reasons"], StringComparison.Ordinal);
         Assert.Equal(0, result.Data["assigned_partitions"]);
