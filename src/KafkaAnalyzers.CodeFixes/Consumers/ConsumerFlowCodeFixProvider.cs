@@ -146,7 +146,10 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
                     break;
                 case BlockingTimeout:
                     var argument = ((InvocationExpressionSyntax)node).ArgumentList.Arguments[0];
-                    var timeout = SyntaxFactory.ParseExpression("System.TimeSpan.FromMilliseconds(100)").WithAdditionalAnnotations(Simplifier.Annotation);
+                    var timeSpan = SyntaxFactory.ParseTypeName("System.TimeSpan").WithAdditionalAnnotations(Simplifier.Annotation);
+                    var timeout = SyntaxFactory.InvocationExpression(
+                        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, timeSpan, SyntaxFactory.IdentifierName("FromMilliseconds")),
+                        SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(100))))));
                     editor.ReplaceNode(argument.Expression, timeout.WithTriviaFrom(argument.Expression));
                     break;
             }
@@ -166,9 +169,15 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
         }
 
         var expression = statement.Expression is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" } } discard ? discard.Right : statement.Expression;
-        var awaited = statement.WithExpression(SyntaxFactory.AwaitExpression(expression.WithoutLeadingTrivia()).WithLeadingTrivia(statement.Expression.GetLeadingTrivia()));
+        var awaitKeyword = SyntaxFactory.Token(statement.Expression.GetLeadingTrivia(), SyntaxKind.AwaitKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space));
+        var awaited = statement.WithExpression(SyntaxFactory.AwaitExpression(awaitKeyword, expression.WithoutLeadingTrivia()));
+
+        // The store goes on its own line, indented like the statement (its comments stay with the statement).
+        var indentation = statement.GetLeadingTrivia().Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse();
+        var newLine = statement.GetTrailingTrivia().Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia)).DefaultIfEmpty(SyntaxFactory.ElasticCarriageReturnLineFeed).First();
         var store = SyntaxFactory.ParseStatement($"{properties[FlowFix.Consumer]}.StoreOffset({properties[FlowFix.Result]});")
-            .WithAdditionalAnnotations(Formatter.Annotation);
+            .WithLeadingTrivia(indentation)
+            .WithTrailingTrivia(newLine);
         editor.InsertAfter(statement, store);
         editor.ReplaceNode(statement, awaited);
     }

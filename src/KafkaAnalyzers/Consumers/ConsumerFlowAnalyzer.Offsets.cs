@@ -71,8 +71,9 @@ internal sealed partial class ConsumerFlowAnalyzer
     private static (ImmutableDictionary<string, string?>? Properties, Location[]? Additional) AwaitThenStoreFix(
         KafkaTypeAnalysis analysis, ConsumeLoop loop, ConsumedResult result, HandOff handOff, ConsumerSettings settings)
     {
-        if (handOff.Kind is not (HandOffKind.Task or HandOffKind.AsyncCall)
-            || handOff.Operation is not IInvocationOperation invocation
+        // Task.Run unwraps an async lambda's task; StartNew would need Unwrap() to wait for the work.
+        if (handOff.Operation is not IInvocationOperation invocation
+            || !(handOff.Kind == HandOffKind.AsyncCall || (handOff.Kind == HandOffKind.Task && invocation.TargetMethod.Name == "Run"))
             || result.Variable is null
             || !IsDiscardedStatement(invocation)
             || !IsInAsyncFunction(invocation)

@@ -38,7 +38,8 @@ internal sealed partial class ConsumerFlowAnalyzer
 
             foreach (var handOff in loop.HandOffs)
             {
-                if (!handOff.RunsConcurrently || handOff.Work is null || IsWithin(loop.Loop, handOff.Work))
+                // Parallel.* waits for its workers, but they run side by side and store in any order.
+                if ((!handOff.RunsConcurrently && handOff.Kind != HandOffKind.Parallel) || handOff.Work is null || IsWithin(loop.Loop, handOff.Work))
                 {
                     continue;
                 }
@@ -148,6 +149,7 @@ internal sealed partial class ConsumerFlowAnalyzer
     {
         var flow = analysis.Symbols.Flow;
         var isBackgroundService = FlowSymbols.InheritsFrom(analysis.Type, flow.BackgroundService);
+        var isHostedService = isBackgroundService || FlowSymbols.IsOrImplements(analysis.Type, flow.HostedService);
         foreach (var loop in analysis.ConsumeLoops.Loops)
         {
             if (loop.Instance is not { IsMember: true } instance || !RunsOnItsOwnThread(analysis, loop))
@@ -164,10 +166,10 @@ internal sealed partial class ConsumerFlowAnalyzer
                     continue;
                 }
 
-                var isStop = stop.Name == "StopAsync" && (isBackgroundService || FlowSymbols.IsOrImplements(analysis.Type, flow.HostedService));
+                var isStop = stop.Name == "StopAsync" && isHostedService;
 
-                // The host stops a BackgroundService (and waits for ExecuteAsync) before disposing it.
-                var isDispose = stop.Name is "Dispose" or "DisposeAsync" && !isBackgroundService;
+                // The host calls StopAsync before it disposes a hosted service: StopAsync is where the loop must end.
+                var isDispose = stop.Name is "Dispose" or "DisposeAsync" && !isHostedService;
                 if ((!isStop && !isDispose) || WaitsBefore(analysis, call.Invocation))
                 {
                     continue;
