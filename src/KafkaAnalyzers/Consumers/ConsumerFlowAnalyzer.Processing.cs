@@ -278,7 +278,9 @@ internal sealed partial class ConsumerFlowAnalyzer
         {
             foreach (var catchClause in loop.Catches)
             {
-                if (catchClause.CatchesProcessingFailures && catchClause.ProtectsProcessing && loop.ContinuesAfter(catchClause)
+                // The protected block must process a consumed message: a catch around Consume alone (a retrying
+                // consume helper) loses nothing.
+                if (catchClause.CatchesProcessingFailures && catchClause.ProtectsProcessing && loop.ProcessesResultIn(catchClause.Try.Body) && loop.ContinuesAfter(catchClause)
                     && catchClause.SkipsFailedMessage(BoundaryOf(loop, catchClause), calls))
                 {
                     var result = loop.Results.Select(r => r.Variable).FirstOrDefault(v => v is not null && IsDeclaredOutside(v, catchClause.Try) && IsInScopeAt(v, catchClause.Clause.Handler));
@@ -291,7 +293,7 @@ internal sealed partial class ConsumerFlowAnalyzer
         {
             foreach (var catchClause in handler.Catches)
             {
-                if (catchClause.CatchesProcessingFailures && catchClause.ProtectsProcessing
+                if (catchClause.CatchesProcessingFailures && catchClause.ProtectsProcessing && handler.ProcessesMessageIn(catchClause.Try.Body)
                     && !catchClause.Body.Has(BodyEffects.Throws) && !catchClause.Body.Has(BodyEffects.Stops)
                     && catchClause.SkipsFailedMessage(handler.Body, calls))
                 {

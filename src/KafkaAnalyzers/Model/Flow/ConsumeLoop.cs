@@ -23,6 +23,12 @@ internal enum ResultUseKind
 
     /// <summary>Passed to <c>Seek</c>.</summary>
     Sought,
+
+    /// <summary>Returned to the caller (a consume helper): processed elsewhere.</summary>
+    Returned,
+
+    /// <summary>Added to a collection of the loop (a batch): processed later, from the collection.</summary>
+    Collected,
 }
 
 internal sealed class ResultUse
@@ -209,11 +215,16 @@ internal sealed class ConsumeLoop
         return !IsInUnboundedRetry(catchClause);
     }
 
+    /// <summary>
+    /// The catch is inside a loop of the iteration that retries the failed work until it succeeds: the
+    /// loop runs until stopped, or its condition reads only flags that the protected block sets (a
+    /// success flag), never the catch or the loop's own increment; and the catch does not break out.
+    /// </summary>
     private bool IsInUnboundedRetry(CatchClause catchClause)
     {
         for (var parent = catchClause.Try.Parent; parent is not null && parent != Loop; parent = parent.Parent)
         {
-            if (parent is ILoopOperation retry && ConsumeLoopModel.IsUnbounded(retry))
+            if (parent is ILoopOperation retry && (ConsumeLoopModel.IsUnbounded(retry) || EndsOnlyOnSuccess(retry, catchClause)))
             {
                 var leavesRetry = catchClause.Jumps.Any(j => j is IBranchOperation { BranchKind: BranchKind.Break } b
                                                             && SymbolEqualityComparer.Default.Equals(b.Target, retry.ExitLabel));
@@ -228,6 +239,68 @@ internal sealed class ConsumeLoop
 
         return false;
     }
+
+    /// <summary><c>while (!handled) { try { ...; handled = true; } catch { ... } }</c>: only the protected block changes what the condition reads.</summary>
+    private static bool EndsOnlyOnSuccess(ILoopOperation retry, CatchClause catchClause)
+    {
+        if (retry is not IWhileLoopOperation { Condition: { } condition } whileLoop || whileLoop.ConditionIsUntil)
+        {
+            return false;
+        }
+
+        var read = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var node in condition.DescendantsAndSelf())
+        {
+            if (node is IAssignmentOperation or IIncrementOrDecrementOperation or IInvocationOperation)
+            {
+                return false;
+            }
+
+            if (node is ILocalReferenceOperation local)
+            {
+                read.Add(local.Local);
+            }
+            else if (node is not (IUnaryOperation or IBinaryOperation or IConversionOperation or IParenthesizedOperation or ILiteralOperation or IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" } or IParameterReferenceOperation or IFieldReferenceOperation))
+            {
+                return false;
+            }
+        }
+
+        if (read.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var node in whileLoop.Body.DescendantsAndSelf())
+        {
+            if (node is IAssignmentOperation or IIncrementOrDecrementOperation
+                && (node is IAssignmentOperation assignment ? assignment.Target : ((IIncrementOrDecrementOperation)node).Target) is ILocalReferenceOperation target
+                && read.Contains(target.Local)
+                && !IsInside(node, catchClause.Try.Body))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsInside(IOperation operation, IOperation container)
+    {
+        for (var current = operation; current is not null; current = current.Parent)
+        {
+            if (current == container)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A consumed result (or a value computed from it) is processed or handed off inside <paramref name="region"/>.</summary>
+    public bool ProcessesResultIn(IOperation region)
+        => Results.Any(r => r.Uses.Any(u => u.Kind is ResultUseKind.Processed or ResultUseKind.HandedOff && IsInside(u.Reference, region)));
 
     /// <summary>The iteration root (the loop, or a poll method's body) containing <paramref name="operation"/>.</summary>
     public IOperation? IterationRootOf(IOperation operation)
@@ -497,4 +570,36 @@ internal sealed class MessageHandler
     public bool CalledFromLoop { get; }
 
     public ImmutableArray<CatchClause> Catches { get; }
+
+    /// <summary>The message parameter reaches a call other than logging inside <paramref name="region"/>.</summary>
+    public bool ProcessesMessageIn(IOperation region)
+    {
+        foreach (var node in region.DescendantsAndSelf())
+        {
+            if (node is not IParameterReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Parameter, Parameter))
+            {
+                continue;
+            }
+
+            for (var parent = node.Parent; parent is not null && parent != region; parent = parent.Parent)
+            {
+                if (parent is IInvocationOperation invocation)
+                {
+                    if (!ConsumeLoopModel.IsLogging(invocation.TargetMethod))
+                    {
+                        return true;
+                    }
+
+                    break;
+                }
+
+                if (parent is IObjectCreationOperation or IAwaitOperation or IVariableDeclaratorOperation or ISimpleAssignmentOperation)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 }

@@ -996,4 +996,93 @@ public class KAFKA103Tests
                 private static void Apply(string value) { }
             }
             """, new[] { Expected(0) }, action: "DeadLetter", withReliability: true);
+
+    // ---- regressions from real code -------------------------------------------------------------
+
+    /// <summary>KafkaFlow Consumer.ConsumeAsync: a loop that retries Consume after errors and returns the result; no message is processed in it.</summary>
+    [Fact]
+    public Task Silent_for_a_consume_helper_that_retries_errors_and_returns_the_result()
+        => VerifyAsync(Rule, """
+            public sealed class ConsumerHolder
+            {
+                private readonly IConsumer<byte[], byte[]> _consumer;
+                private readonly ILogger _logger;
+
+                public ConsumerHolder(IConsumer<byte[], byte[]> consumer, ILogger logger)
+                {
+                    _consumer = consumer;
+                    _logger = logger;
+                }
+
+                public async ValueTask<ConsumeResult<byte[], byte[]>> ConsumeAsync(CancellationToken cancellationToken)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            EnsureConsumer();
+                            await Task.Yield();
+                            return _consumer.Consume(cancellationToken);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            throw;
+                        }
+                        catch (KafkaException ex) when (ex.Error.IsFatal)
+                        {
+                            await Task.Delay(5000, cancellationToken);
+                        }
+                        catch (Exception ex)
+                        {
+                            _logger.LogError(ex, "Kafka Consumer Error");
+                        }
+                    }
+                }
+
+                private void EnsureConsumer() { }
+            }
+            """);
+
+    /// <summary>EPAM CartingService MessagingService: <c>while (!messageHandled)</c> retries the same message until the handler succeeds.</summary>
+    [Fact]
+    public Task Silent_when_retrying_until_a_success_flag_is_set()
+        => VerifyAsync(Rule, Worker("""
+                        var result = _consumer.Consume(stoppingToken);
+                        var handled = false;
+                        while (!handled)
+                        {
+                            try
+                            {
+                                await ProcessAsync(result, stoppingToken);
+                                _consumer.Commit();
+                                handled = true;
+                            }
+                            catch (Exception ex)
+                            {
+                                _logger.LogError(ex.ToString());
+                                await Task.Delay(TimeSpan.FromMilliseconds(500), stoppingToken);
+                            }
+                        }
+            """));
+
+    [Fact]
+    public Task Flags_a_success_flag_retry_that_gives_up_in_the_catch()
+        => VerifyAsync(Rule, Worker("""
+                        var result = _consumer.Consume(stoppingToken);
+                        var handled = false;
+                        var attempts = 0;
+                        while (!handled)
+                        {
+                            try
+                            {
+                                await ProcessAsync(result, stoppingToken);
+                                handled = true;
+                            }
+                            {|#0:catch (Exception ex)|}
+                            {
+                                _logger.LogError(ex, "Attempt {Attempt}", attempts);
+                                handled = ++attempts >= 3;
+                            }
+                        }
+            """), Expected(0));
 }

@@ -138,4 +138,66 @@ public class KAFKA104Tests
                 }
             }
             """);
+
+    // ---- regressions from real code -------------------------------------------------------------
+
+    /// <summary>Streamiz SyncPipeOutput.Read: the committed record is returned to the caller, not processed in the loop.</summary>
+    [Fact]
+    public Task Silent_when_the_committed_result_is_returned_to_the_caller()
+        => VerifyAsync(Rule, """
+            public sealed class PipeOutput
+            {
+                private readonly IConsumer<byte[], byte[]> _consumer;
+
+                public PipeOutput(IConsumer<byte[], byte[]> consumer) => _consumer = consumer;
+
+                public ConsumeResult<byte[], byte[]> Read(CancellationToken token)
+                {
+                    var count = 0;
+                    while (count <= 10 && !token.IsCancellationRequested)
+                    {
+                        var record = _consumer.Consume(TimeSpan.FromSeconds(1));
+                        if (record != null)
+                        {
+                            _consumer.Commit(record);
+                            return record;
+                        }
+
+                        Thread.Sleep(100);
+                        ++count;
+                    }
+
+                    throw new TimeoutException("no record");
+                }
+            }
+            """);
+
+    /// <summary>Streamiz SyncPipeOutput.ReadList: the committed record is collected into the list the method returns.</summary>
+    [Fact]
+    public Task Silent_when_the_committed_result_is_collected_for_the_caller()
+        => VerifyAsync(Rule, """
+            public sealed class PipeOutput
+            {
+                private readonly IConsumer<byte[], byte[]> _consumer;
+
+                public PipeOutput(IConsumer<byte[], byte[]> consumer) => _consumer = consumer;
+
+                public IEnumerable<ConsumeResult<byte[], byte[]>> ReadList(CancellationToken token)
+                {
+                    var records = new List<ConsumeResult<byte[], byte[]>>();
+                    ConsumeResult<byte[], byte[]>? record;
+                    do
+                    {
+                        record = _consumer.Consume(TimeSpan.FromSeconds(1));
+                        if (record != null)
+                        {
+                            _consumer.Commit(record);
+                            records.Add(record);
+                        }
+                    }
+                    while (!token.IsCancellationRequested && record != null);
+                    return records;
+                }
+            }
+            """);
 }

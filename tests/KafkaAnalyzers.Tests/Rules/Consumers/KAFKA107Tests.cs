@@ -379,4 +379,42 @@ public class KAFKA107Tests
                 }
             }
             """);
+
+    /// <summary>Azure Functions KafkaListener: a batch window loop that logs ConsumeException and goes on.</summary>
+    [Fact]
+    public Task Flags_a_batch_window_loop_that_logs_consume_errors()
+        => VerifyAsync(Rule, """
+            public sealed class Listener
+            {
+                private readonly ILogger _logger;
+
+                public Listener(ILogger logger) => _logger = logger;
+
+                public void ProcessSubscription(IConsumer<string, string> localConsumer, CancellationToken cancellationToken)
+                {
+                    while (!cancellationToken.IsCancellationRequested)
+                    {
+                        var batchStart = DateTime.UtcNow;
+                        var availableTime = TimeSpan.FromSeconds(1);
+                        while (availableTime > TimeSpan.Zero)
+                        {
+                            try
+                            {
+                                var consumeResult = localConsumer.Consume(availableTime);
+                                if (consumeResult == null)
+                                {
+                                    break;
+                                }
+
+                                availableTime = TimeSpan.FromSeconds(1) - (DateTime.UtcNow - batchStart);
+                            }
+                            {|#0:catch (ConsumeException ex)|}
+                            {
+                                _logger.LogError(ex, "Consume error");
+                            }
+                        }
+                    }
+                }
+            }
+            """, Expected(0));
 }

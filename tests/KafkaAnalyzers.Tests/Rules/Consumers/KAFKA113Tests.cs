@@ -181,4 +181,34 @@ public class KAFKA113Tests
                 void Done(ConsumeResult<string, string> result) => _consumer.Commit(result);
             }
             """);
+
+    /// <summary>HackCode QuestionService KafkaConsumer: "Commit offset after processing" on a consumer that keeps auto-commit on.</summary>
+    [Fact]
+    public Task Flags_commit_after_processing_in_a_handler_delegate_wrapper()
+        => VerifyAsync(Rule, """
+            public class KafkaConsumer
+            {
+                private readonly IConsumer<Null, string> _consumer;
+
+                public KafkaConsumer(string bootstrapServers, string groupId, string[] topics)
+                {
+                    var consumerConfig = {|#1:new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = groupId, AutoOffsetReset = AutoOffsetReset.Earliest }|};
+                    _consumer = new ConsumerBuilder<Null, string>(consumerConfig).Build();
+                    _consumer.Subscribe(topics);
+                }
+
+                public async Task ConsumeAsync(Func<string, Task> messageHandler, CancellationToken cancellationToken)
+                {
+                    while (!cancellationToken.IsCancellationRequested)
+                    {
+                        var consumeResult = _consumer.Consume(TimeSpan.FromSeconds(5));
+                        if (consumeResult is null) continue;
+                        await messageHandler(consumeResult.Message.Value);
+                        {|#0:_consumer.Commit(consumeResult)|}; // Commit offset after processing
+                    }
+
+                    _consumer.Close();
+                }
+            }
+            """, Expected(0, 1));
 }
