@@ -54,16 +54,6 @@ internal static partial class Descriptors
         "Committing or storing a message's offset before processing it gives at-most-once delivery: if processing then fails or the process dies, the group has already moved past the message.",
         dataLoss: true);
 
-    public static readonly DiagnosticDescriptor KAFKA105_ConsumerDisposedWithoutClose = DescriptorFactory.Create(
-        "KAFKA105",
-        Categories.Reliability,
-        DiagnosticSeverity.Warning,
-        "Consumer disposed without Close",
-        "{0}",
-        "Dispose without Close neither commits the final offsets nor leaves the consumer group: the group waits session.timeout.ms before handing the partitions to another member, "
-        + "and the messages processed since the last auto-commit are consumed again.",
-        dataLoss: false);
-
     public static readonly DiagnosticDescriptor KAFKA106_ManualCommitThatNeverCommits = DescriptorFactory.Create(
         "KAFKA106",
         Categories.Reliability,

@@ -21,7 +21,7 @@ namespace KafkaAnalyzers.CodeFixes.Consumers;
 /// <summary>
 /// Fixes for the consume-loop rules: KAFKA101 (await the work, then store its offset, with
 /// EnableAutoOffsetStore = false), KAFKA103 (rethrow, or publish to the dead-letter sink in scope),
-/// KAFKA104 (move the commit after processing), KAFKA105 (Close in a finally), KAFKA107 (rethrow fatal
+/// KAFKA104 (move the commit after processing), KAFKA107 (rethrow fatal
 /// errors) and KAFKA112 (a blocking timeout). The analyzer decides what is safe and says so in the
 /// diagnostic's properties; the fix only edits the syntax it is pointed at. One fix and Fix All run the
 /// same edits, in one editor per document.
@@ -34,11 +34,10 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
     private const string Rethrow = "Rethrow";
     private const string DeadLetter = "DeadLetter";
     private const string MoveCommit = "MoveCommit";
-    private const string CloseInFinally = "CloseInFinally";
     private const string RethrowFatal = "RethrowFatal";
     private const string BlockingTimeout = "BlockingTimeout";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KAFKA101", "KAFKA103", "KAFKA104", "KAFKA105", "KAFKA107", "KAFKA112");
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KAFKA101", "KAFKA103", "KAFKA104", "KAFKA107", "KAFKA112");
 
     public override FixAllProvider GetFixAllProvider()
         => FixAllProvider.Create(async (context, document, diagnostics) =>
@@ -89,9 +88,6 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
             case "KAFKA104" when Is(properties, FlowFix.Kind, FlowFix.MoveAfter) && StatementOf(node) is ExpressionStatementSyntax && diagnostic.AdditionalLocations.Count > 0:
                 yield return (MoveCommit, "Move the commit after the processing");
                 break;
-            case "KAFKA105" when Is(properties, FlowFix.Kind, CloseInFinally) && diagnostic.AdditionalLocations.Count > 0:
-                yield return (CloseInFinally, "Close the consumer in a finally before it is disposed");
-                break;
             case "KAFKA107" when CatchOf(node) is { Declaration: not null }:
                 yield return (RethrowFatal, "Rethrow fatal errors: if (ex.Error.IsFatal) throw;");
                 break;
@@ -137,9 +133,6 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
                     break;
                 case MoveCommit:
                     MoveStatement(editor, root, (StatementSyntax)StatementOf(node)!, diagnostic.AdditionalLocations[0], done);
-                    break;
-                case CloseInFinally:
-                    CloseConsumerInFinally(editor, root, node, diagnostic, done);
                     break;
                 case RethrowFatal:
                     EditCatch(editor, CatchOf(node)!, done, (clause, exception) => clause.WithBlock(InsertStatement(clause.Block, 0, FatalCheck(exception))));
@@ -318,18 +311,6 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
 
         editor.RemoveNode(statement, SyntaxRemoveOptions.KeepNoTrivia);
         editor.InsertAfter(target, statement.WithAdditionalAnnotations(Formatter.Annotation));
-    }
-
-    // ---- KAFKA105 -------------------------------------------------------------------------------
-
-    private static void CloseConsumerInFinally(DocumentEditor editor, SyntaxNode root, SyntaxNode node, Diagnostic diagnostic, HashSet<SyntaxNode> done)
-    {
-        // Filled in with the KAFKA105 analysis (additional location 0: the statements to protect).
-        _ = editor;
-        _ = root;
-        _ = node;
-        _ = diagnostic;
-        _ = done;
     }
 
     // ---- syntax helpers -------------------------------------------------------------------------

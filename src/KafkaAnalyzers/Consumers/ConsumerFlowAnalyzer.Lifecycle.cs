@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace KafkaAnalyzers.Consumers;
 
-// KAFKA105, KAFKA111: how long a consumer lives and how it ends.
+// KAFKA111: how long a consumer lives.
 internal sealed partial class ConsumerFlowAnalyzer
 {
     // ---- KAFKA111 -------------------------------------------------------------------------------
@@ -15,13 +15,13 @@ internal sealed partial class ConsumerFlowAnalyzer
         var flow = analysis.Symbols.Flow;
         foreach (var instance in analysis.Consumers.Instances)
         {
-            if (instance.Holder is not ILocalSymbol local || instance.Builds.Length != 1 || instance.Escapes || instance.Disposals.IsEmpty)
+            if (instance.Holder is not ILocalSymbol || instance.Builds.Length != 1 || instance.Escapes || instance.Disposals.IsEmpty)
             {
                 continue;
             }
 
             var build = instance.Builds[0];
-            var where = PerMessageBuild(analysis, instance, local, build, flow);
+            var where = PerMessageBuild(analysis, instance, build, flow);
             if (where is not null)
             {
                 reporter.Report(Descriptors.KAFKA111_ConsumerBuiltPerMessage, build.Syntax.GetLocation(), messageArgs: where);
@@ -30,7 +30,7 @@ internal sealed partial class ConsumerFlowAnalyzer
     }
 
     /// <summary>How the build repeats ("inside a loop", "in 'M', which a loop calls", "per request in ..."), or null.</summary>
-    private static string? PerMessageBuild(KafkaTypeAnalysis analysis, ConsumerInstance instance, ILocalSymbol local, IInvocationOperation build, FlowSymbols flow)
+    private static string? PerMessageBuild(KafkaTypeAnalysis analysis, ConsumerInstance instance, IInvocationOperation build, FlowSymbols flow)
     {
         // A consume loop of the instance keeps the consumer for many messages: a restart loop around it is fine.
         if (analysis.ConsumeLoops.Loops.Any(l => l.Instance == instance && IsWithin(l.Loop, OperationIndex.Root(build)) && !IsWithin(build, l.Loop)))
@@ -61,7 +61,6 @@ internal sealed partial class ConsumerFlowAnalyzer
             return $"in the controller action '{method.Name}', once per request";
         }
 
-        _ = local;
         return null;
     }
 
@@ -81,13 +80,5 @@ internal sealed partial class ConsumerFlowAnalyzer
         }
 
         return null;
-    }
-
-    // ---- KAFKA105 -------------------------------------------------------------------------------
-
-    private static void ReportDisposedWithoutClose(KafkaTypeAnalysis analysis, DeduplicatingReporter reporter)
-    {
-        _ = analysis;
-        _ = reporter;
     }
 }
