@@ -39,12 +39,14 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KAFKA101", "KAFKA103", "KAFKA104", "KAFKA107", "KAFKA112");
 
+    /// <remarks>
+    /// A diagnostic of the rule named by the equivalence key gets the action the key names (a choice made in
+    /// the editor, e.g. Rethrow over DeadLetter); any other diagnostic gets its own first action. dotnet format
+    /// fixes all of a provider's rules in one Fix All with the key of one of them, or none.
+    /// </remarks>
     public override FixAllProvider GetFixAllProvider()
         => FixAllProvider.Create(async (context, document, diagnostics) =>
-        {
-            var action = context.CodeActionEquivalenceKey?.Split('.').LastOrDefault();
-            return action is null ? document : await ApplyAsync(document, diagnostics, action, context.CancellationToken).ConfigureAwait(false);
-        });
+            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false));
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -61,7 +63,7 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         title,
-                        cancellationToken => ApplyAsync(context.Document, new[] { diagnostic }, action, cancellationToken),
+                        cancellationToken => ApplyAsync(context.Document, new[] { diagnostic }, diagnostic.Id + "." + action, cancellationToken),
                         diagnostic.Id + "." + action),
                     diagnostic);
             }
@@ -100,7 +102,7 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
     private static bool Is(ImmutableDictionary<string, string?> properties, string key, string value)
         => properties.TryGetValue(key, out var actual) && actual == value;
 
-    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, string action, CancellationToken cancellationToken)
+    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -110,14 +112,24 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
         }
 
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        var applicable = diagnostics.Where(d => Actions(d, root).Any(a => a.Action == action)).ToList();
-        if (action == AwaitThenStore)
+        var chosen = new List<(Diagnostic Diagnostic, string Action)>();
+        foreach (var diagnostic in diagnostics)
         {
-            ConfigurationEdits.AddEdits(editor, root, model, applicable, cancellationToken);
+            var actions = Actions(diagnostic, root).Select(a => a.Action).ToList();
+            var keyed = equivalenceKey is not null && equivalenceKey.StartsWith(diagnostic.Id + ".", System.StringComparison.Ordinal)
+                ? equivalenceKey.Substring(diagnostic.Id.Length + 1)
+                : null;
+            var action = keyed is not null && actions.Contains(keyed) ? keyed : actions.FirstOrDefault();
+            if (action is not null && (keyed is null || action == keyed))
+            {
+                chosen.Add((diagnostic, action));
+            }
         }
 
+        ConfigurationEdits.AddEdits(editor, root, model, chosen.Where(c => c.Action == AwaitThenStore).Select(c => c.Diagnostic), cancellationToken);
+
         var done = new HashSet<SyntaxNode>();
-        foreach (var diagnostic in applicable.OrderByDescending(d => d.Location.SourceSpan.Start))
+        foreach (var (diagnostic, action) in chosen.OrderByDescending(c => c.Diagnostic.Location.SourceSpan.Start))
         {
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
             switch (action)
