@@ -55,8 +55,14 @@ public sealed partial class ReliableConsumer<TKey, TValue> : IKafkaConsumerStatu
     }
 
     /// <summary>Poll thread: refreshes the lag snapshot when its interval has passed.</summary>
-    private void RefreshLag(IConsumer<byte[], byte[]> kafka, bool force = false) =>
-        LagMonitor.MaybeRefresh(kafka, assigned.All.Select(owner => (owner.Partition, owner.LastStored?.Offset.Value ?? owner.FirstConsumed)), force);
+    private void RefreshLag(IConsumer<byte[], byte[]> kafka, bool force = false)
+    {
+        // Asked first: the poll loop calls this for every message, the partition list is built once per interval.
+        if (LagMonitor.IsDue(force))
+        {
+            LagMonitor.MaybeRefresh(kafka, assigned.All.Select(owner => (owner.Partition, owner.LastStored?.Offset.Value ?? owner.FirstConsumed)), force);
+        }
+    }
 
     private void HealthFinished() => LagMonitor.Close();
 }

@@ -59,7 +59,7 @@ public sealed partial class ReliableConsumer<TKey, TValue>
 
     private void Dispatch(ConsumeResult<byte[], byte[]> result)
     {
-        var owner = assigned.GetOrAssign(result.TopicPartition);
+        var owner = assigned.GetOrAssign(result.Topic, result.Partition);
         owner.FirstConsumed ??= result.Offset.Value;
         var tracked = owner.Tracker.Track(result.Offset, result.LeaderEpoch);
         metrics.InFlightChanged(1);

@@ -357,6 +357,11 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
 
     private void RefreshLag(IConsumer<byte[], byte[]> kafka, bool force = false)
     {
+        if (!lagMonitor.IsDue(force))
+        {
+            return;
+        }
+
         lagMonitor.MaybeRefresh(
             kafka,
             kafka.Assignment.Select(partition => (partition, committedPositions.TryGetValue(partition, out var committed) ? committed : firstConsumed.TryGetValue(partition, out var first) ? first : (long?)null)),

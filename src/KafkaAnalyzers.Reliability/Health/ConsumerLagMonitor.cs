@@ -49,6 +49,11 @@ internal sealed class ConsumerLagMonitor
         current = Snapshot.Empty with { At = DateTimeOffset.UtcNow };
     }
 
+    /// <summary>Whether <see cref="MaybeRefresh"/> would refresh now: callers on the poll thread ask first, so the partition list is built only once per interval.</summary>
+    /// <param name="force">Refresh even if the interval has not passed.</param>
+    public bool IsDue(bool force = false) =>
+        force || lastRefresh == 0 || Environment.TickCount64 - lastRefresh >= refreshTicks;
+
     /// <summary>
     /// Refreshes the snapshot when the interval has passed (poll thread only).
     /// </summary>
@@ -57,13 +62,12 @@ internal sealed class ConsumerLagMonitor
     /// <param name="force">Refresh even if the interval has not passed (after a rebalance).</param>
     public void MaybeRefresh(IConsumer<byte[], byte[]> consumer, IEnumerable<(TopicPartition Partition, long? Done)> partitions, bool force = false)
     {
-        var now = Environment.TickCount64;
-        if (!force && lastRefresh != 0 && now - lastRefresh < refreshTicks)
+        if (!IsDue(force))
         {
             return;
         }
 
-        lastRefresh = now;
+        lastRefresh = Environment.TickCount64;
         var lag = new Dictionary<TopicPartition, long>();
         foreach (var (partition, done) in partitions)
         {

@@ -57,7 +57,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     private readonly IProducer<TKey, TValue> producer;
     private readonly DeliveryTrackingOptions<TKey, TValue> options;
     private readonly ResiliencePipeline queueFullWait;
-    private readonly ConcurrentDictionary<long, TrackedDelivery> pending = new();
+    private readonly PendingDeliveries pending = new();
     private readonly ConcurrentQueue<DeliveryFailure<TKey, TValue>> unhandled = new();
     private readonly Channel<DeliveryFailure<TKey, TValue>>? sinkQueue;
     private Task sinkPump = Task.CompletedTask;
@@ -67,7 +67,6 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     private Task handOffPump = Task.CompletedTask;
     private int handOffRunning;
     private int completing;
-    private long nextId;
     private long produced;
     private long delivered;
     private long failed;
@@ -412,7 +411,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         // No delivery report arrives after Dispose: whatever is still pending was never confirmed. A message
         // still waiting in the hand-off queue never reached librdkafka, so it cannot have been written.
         var unconfirmed = 0;
-        foreach (var delivery in pending.Values.OrderBy(delivery => delivery.Id))
+        foreach (var delivery in pending.Snapshot())
         {
             if (delivery.DeferredRefusal is { } refusal)
             {
@@ -453,13 +452,13 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             throw new ProducerFatalException(fatal);
         }
 
-        var delivery = new TrackedDelivery(this, Interlocked.Increment(ref nextId), topicPartition, message, awaited);
+        var delivery = new TrackedDelivery(this, topicPartition, message, awaited);
         if (options.PropagateTraceContext)
         {
             delivery.StartActivity();
         }
 
-        pending[delivery.Id] = delivery;
+        pending.Add(delivery);
         return delivery;
     }
 
@@ -586,7 +585,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
 
     private void Abort(TrackedDelivery delivery)
     {
-        pending.TryRemove(delivery.Id, out _);
+        pending.Remove(delivery);
         delivery.EndActivity(ActivityStatusCode.Error, "not queued");
     }
 
@@ -615,7 +614,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         Interlocked.Increment(ref completing);
         try
         {
-            pending.TryRemove(delivery.Id, out _);
+            pending.Remove(delivery);
             var topic = delivery.TopicPartition.Topic;
             if (!error.IsError)
             {
