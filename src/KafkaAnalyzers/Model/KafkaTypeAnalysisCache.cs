@@ -6,17 +6,18 @@ using Microsoft.CodeAnalysis;
 namespace KafkaAnalyzers.Model;
 
 /// <summary>
-/// One <see cref="KafkaTypeAnalysis"/> per type and compilation, shared by every rule family, so the
-/// type is indexed and its configurations modelled once however many families ask.
+/// One set of <see cref="KafkaTypeAnalysis.Models"/> per type and compilation, shared by every rule
+/// family, so the type is indexed and its configurations modelled once however many families ask.
 /// </summary>
 internal sealed class KafkaTypeAnalysisCache
 {
     private static readonly ConditionalWeakTable<Compilation, KafkaTypeAnalysisCache> Caches = new();
 
-    private readonly ConcurrentDictionary<INamedTypeSymbol, Lazy<KafkaTypeAnalysis>> _analyses = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, Lazy<KafkaTypeAnalysis.Models>> _models = new(SymbolEqualityComparer.Default);
 
     public static KafkaTypeAnalysisCache For(Compilation compilation) => Caches.GetValue(compilation, _ => new KafkaTypeAnalysisCache());
 
-    public KafkaTypeAnalysis GetOrAdd(INamedTypeSymbol type, Func<KafkaTypeAnalysis> create)
-        => _analyses.GetOrAdd(type, _ => new Lazy<KafkaTypeAnalysis>(create)).Value;
+    /// <summary>Creating the models computes nothing (that happens on first use, see <see cref="SharedComputation{T}"/>), so it cannot be cancelled half-way.</summary>
+    public KafkaTypeAnalysis.Models GetOrAdd(INamedTypeSymbol type, Func<KafkaTypeAnalysis.Models> create)
+        => _models.GetOrAdd(type, _ => new Lazy<KafkaTypeAnalysis.Models>(create)).Value;
 }

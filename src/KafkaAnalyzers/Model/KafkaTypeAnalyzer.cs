@@ -73,8 +73,8 @@ internal abstract class KafkaTypeAnalyzer : DiagnosticAnalyzer
                             return;
                         }
 
-                        var analysis = cache.GetOrAdd(type, () => new KafkaTypeAnalysis(symbols, type, blocks.ToImmutableArray(), typeEnd.Options));
-                        AnalyzeType(analysis, typeEnd);
+                        var models = cache.GetOrAdd(type, () => new KafkaTypeAnalysis.Models(symbols, type, blocks.ToImmutableArray()));
+                        AnalyzeType(new KafkaTypeAnalysis(models, typeEnd.Options, typeEnd.CancellationToken), typeEnd);
                     });
                 },
                 SymbolKind.NamedType);
