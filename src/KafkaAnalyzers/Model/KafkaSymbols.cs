@@ -42,7 +42,13 @@ internal sealed class KafkaSymbols
         ConsumerBuild = ConsumerBuilder is null ? null : FindMethod(ConsumerBuilder, "Build", 0);
         ProducerProduce = IProducer is null ? ImmutableArray<IMethodSymbol>.Empty : Methods(IProducer, "Produce");
         ProducerProduceAsync = IProducer is null ? ImmutableArray<IMethodSymbol>.Empty : Methods(IProducer, "ProduceAsync");
+        _flow = new System.Lazy<FlowSymbols>(() => new FlowSymbols(compilation));
     }
+
+    private readonly System.Lazy<FlowSymbols> _flow;
+
+    /// <summary>Consumer-side and BCL symbols of the flow model (consume loops, hand-offs, catch bodies), resolved on first use.</summary>
+    public FlowSymbols Flow => _flow.Value;
 
     public Compilation Compilation { get; }
 

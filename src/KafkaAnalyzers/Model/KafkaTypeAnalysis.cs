@@ -33,20 +33,35 @@ internal sealed class KafkaTypeAnalysis
 
     public ConfigurationModel Configurations => _models.Configurations.Get(CancellationToken);
 
+    /// <summary>The consumers of the type: where each is built, with which configuration, owned or not, every call on it.</summary>
+    public ConsumerModel Consumers => _models.Consumers.Get(CancellationToken);
+
+    /// <summary>The consume loops and message handlers of the type, their results and catch clauses.</summary>
+    public ConsumeLoopModel ConsumeLoops => _models.ConsumeLoops.Get(CancellationToken);
+
+    /// <summary>"Calls into the project" for this compilation (shared by every type).</summary>
+    public ProjectCalls ProjectCalls => ProjectCalls.For(Symbols, _options);
+
     public KafkaAnalyzerOptions OptionsFor(SyntaxTree tree) => KafkaAnalyzerOptions.For(_options, tree);
 
     public ProducerInstance? ProducerBuiltBy(Microsoft.CodeAnalysis.Operations.IObjectCreationOperation builder)
         => ProducerInstance.Find(Symbols, Index, builder);
 
-    /// <summary>The per-type models, each computed once by the first family that asks (add new ones here).</summary>
+    /// <summary>
+    /// The per-type models, each computed once by the first family that asks, with its token (add new
+    /// models here as a <see cref="SharedComputation{T}"/>, never a <see cref="System.Lazy{T}"/>, which
+    /// would replay one family's cancellation to the next).
+    /// </summary>
     internal sealed class Models
     {
-        public Models(KafkaSymbols symbols, INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks)
+        public Models(KafkaSymbols symbols, INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks, AnalyzerOptions options)
         {
             Symbols = symbols;
             Type = type;
             Index = new SharedComputation<OperationIndex>(cancellationToken => OperationIndex.Build(type, blocks, cancellationToken));
             Configurations = new SharedComputation<ConfigurationModel>(cancellationToken => ConfigurationModel.Create(symbols, Index.Get(cancellationToken), cancellationToken));
+            Consumers = new SharedComputation<ConsumerModel>(cancellationToken => ConsumerModel.Create(symbols, Index.Get(cancellationToken), Configurations.Get(cancellationToken)));
+            ConsumeLoops = new SharedComputation<ConsumeLoopModel>(cancellationToken => ConsumeLoopModel.Create(symbols, Index.Get(cancellationToken), Consumers.Get(cancellationToken), ProjectCalls.For(symbols, options)));
         }
 
         public KafkaSymbols Symbols { get; }
@@ -56,5 +71,9 @@ internal sealed class KafkaTypeAnalysis
         public SharedComputation<OperationIndex> Index { get; }
 
         public SharedComputation<ConfigurationModel> Configurations { get; }
+
+        public SharedComputation<ConsumerModel> Consumers { get; }
+
+        public SharedComputation<ConsumeLoopModel> ConsumeLoops { get; }
     }
 }

@@ -73,7 +73,7 @@ internal abstract class KafkaTypeAnalyzer : DiagnosticAnalyzer
                             return;
                         }
 
-                        var models = cache.GetOrAdd(type, () => new KafkaTypeAnalysis.Models(symbols, type, blocks.ToImmutableArray()));
+                        var models = cache.GetOrAdd(type, () => new KafkaTypeAnalysis.Models(symbols, type, blocks.ToImmutableArray(), typeEnd.Options));
                         AnalyzeType(new KafkaTypeAnalysis(models, typeEnd.Options, typeEnd.CancellationToken), typeEnd);
                     });
                 },
