@@ -30,14 +30,17 @@ internal sealed class MutationHarness
 
     // ---- variants ------------------------------------------------------------------------------
 
-    /// <summary>The originals, then for each source its share of the mutants, all drawn from the seed.</summary>
+    /// <summary>Each source as written, then its share of the mutants, all drawn from the seed.</summary>
     public IEnumerable<Variant> Variants(IReadOnlyList<KafkaSource> sources)
     {
         var optionSets = OptionSets();
         var mutator = new Mutator(_settings);
-        var perSource = (double)_settings.Mutants / Math.Max(1, sources.Count);
+        // A source's share of the mutants grows with the square root of its length: a sample service
+        // file has more places to break than a ten-line test source, but not a hundred times more.
+        var totalWeight = sources.Sum(s => Math.Sqrt(s.Text.Length));
         foreach (var source in sources)
         {
+            var perSource = _settings.Mutants * Math.Sqrt(source.Text.Length) / Math.Max(1, totalWeight);
             var random = new Random(StableHash(_settings.Seed, source.Origin));
             var original = new Variant(
                 source.Origin,
