@@ -73,6 +73,7 @@ internal sealed class MessageProcessor<TKey, TValue>
         var attempt = new Attempt(handler, typed);
         var context = ResilienceContextPool.Shared.Get(cancellation);
         context.Properties.Set(HandlerResilience.MessageKey, message);
+        context.Properties.Set(HandlerResilience.AttemptsKey, attempt);
         try
         {
             await resilience.Handler.ExecuteAsync(
@@ -188,12 +189,10 @@ internal sealed class MessageProcessor<TKey, TValue>
         ConsumerLog.DeadLettered(logger, failure, category.ToString(), message.Topic, message.Partition.Value, message.Offset.Value, attempts);
     }
 
-    private sealed class Attempt(Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> handler, ConsumeResult<TKey, TValue> message)
+    private sealed class Attempt(Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> handler, ConsumeResult<TKey, TValue> message) : HandlerAttempts
     {
         public Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> Handler { get; } = handler;
 
         public ConsumeResult<TKey, TValue> Message { get; } = message;
-
-        public int Count { get; set; }
     }
 }

@@ -16,7 +16,11 @@ public sealed partial class ReliableConsumer<TKey, TValue>
     private void PollOnce(IConsumer<byte[], byte[]> kafka, bool dispatch)
     {
         StoreCompletedOffsets(kafka);
-        if (dispatch && !backpressure && !WaitForFreeSlot())
+
+        // An open breaker pauses at once. Waiting for a free slot first would put the pause off for as long as
+        // the window stays full (up to BackpressurePauseAfter): the messages in it are waiting for the breaker.
+        var breakerOpen = dispatch && resilience.IsBreakerBlocking;
+        if (dispatch && !backpressure && !breakerOpen && !WaitForFreeSlot())
         {
             return;
         }

@@ -96,7 +96,7 @@ public sealed partial class ReliableConsumer<TKey, TValue> : IAsyncDisposable
             groupId,
             Fail);
         scheduler = new KeyedWorkScheduler<WorkItem>(options.MaxConcurrency, item => ProcessCountedAsync(processor, item), ex => Fail(ex, "a bug in message processing"));
-        assigned = new AssignedPartitions(abandonAll.Token);
+        assigned = new AssignedPartitions(abandonAll.Token, failure => ConsumerLog.ProcessingBug(logger, failure));
         pauser = new PartitionPauser(metrics, logger);
     }
 

@@ -116,6 +116,19 @@ public sealed class ReliableConsumerOptions
         Check(ShutdownTimeout >= TimeSpan.Zero, nameof(ShutdownTimeout), "must not be negative");
         problems.AddRange((Retry ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(Retry)}"));
         problems.AddRange((CircuitBreaker ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(CircuitBreaker)}"));
+        if (CircuitBreaker is { Enabled: true } breaker && Retry is { } retry)
+        {
+            // The breaker is there to notice a dependency failing for many messages. If one message's own
+            // attempts can reach its minimum throughput, a single message that keeps failing trips it and pauses
+            // every partition, once per remaining attempt.
+            Require(
+                problems,
+                breaker.MinimumThroughput > retry.MaxAttempts,
+                $"{nameof(ReliableConsumerOptions)}.{nameof(CircuitBreaker)}.{nameof(HandlerCircuitBreakerOptions.MinimumThroughput)}",
+                $"({breaker.MinimumThroughput}) must be greater than {nameof(ReliableConsumerOptions)}.{nameof(Retry)}.{nameof(HandlerRetryOptions.MaxAttempts)} ({retry.MaxAttempts}), " +
+                "so that one message failing on its own cannot open the circuit breaker (or disable the breaker)");
+        }
+
         problems.AddRange((DeadLetter ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(DeadLetter)}"));
         return problems;
 
