@@ -28,6 +28,9 @@ internal sealed class HandlerResilience
     /// <summary>The message's handler calls so far, across breaker openings.</summary>
     public static readonly ResiliencePropertyKey<HandlerAttempts> AttemptsKey = new("KafkaAnalyzers.Reliability.HandlerAttempts");
 
+    /// <summary>The message's attempt budget when it differs from <see cref="HandlerRetryOptions.MaxAttempts"/> (a message from a retry tier).</summary>
+    public static readonly ResiliencePropertyKey<int> MaxAttemptsKey = new("KafkaAnalyzers.Reliability.MaxAttempts");
+
     private readonly IFailureClassifier classifier;
     private readonly ConsumerMetrics metrics;
     private readonly ILogger logger;
@@ -38,7 +41,8 @@ internal sealed class HandlerResilience
         this.classifier = classifier;
         this.metrics = metrics;
         this.logger = logger;
-        Handler = BuildHandlerPipeline(options.Retry, options.CircuitBreaker);
+        var mostAttempts = Math.Max(options.Retry.MaxAttempts, options.RetryTopics is { Enabled: true } tiers ? tiers.AttemptsPerTier : 1);
+        Handler = BuildHandlerPipeline(options.Retry, options.CircuitBreaker, mostAttempts);
         DeadLetter = BuildDeadLetterPipeline(options.DeadLetter);
     }
 
@@ -82,7 +86,7 @@ internal sealed class HandlerResilience
         && !context.CancellationToken.IsCancellationRequested
         && Classify(exception) == FailureCategory.Transient;
 
-    private ResiliencePipeline BuildHandlerPipeline(HandlerRetryOptions retry, HandlerCircuitBreakerOptions breaker)
+    private ResiliencePipeline BuildHandlerPipeline(HandlerRetryOptions retry, HandlerCircuitBreakerOptions breaker, int mostAttempts)
     {
         var builder = new ResiliencePipelineBuilder();
         if (breaker.Enabled)
@@ -104,14 +108,16 @@ internal sealed class HandlerResilience
             });
         }
 
-        if (retry.MaxAttempts > 1)
+        if (mostAttempts > 1)
         {
             var maxAttempts = retry.MaxAttempts;
             builder.AddRetry(new RetryStrategyOptions
             {
                 Name = "TransientFailures",
-                ShouldHandle = args => ValueTask.FromResult(IsTransientFailure(args.Outcome, args.Context) && !BudgetSpent(args.Context, maxAttempts)),
-                MaxRetryAttempts = retry.MaxAttempts - 1,
+                ShouldHandle = args => ValueTask.FromResult(
+                    IsTransientFailure(args.Outcome, args.Context)
+                    && !BudgetSpent(args.Context, args.Context.Properties.TryGetValue(MaxAttemptsKey, out var limit) ? limit : maxAttempts)),
+                MaxRetryAttempts = mostAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = retry.Delay,
