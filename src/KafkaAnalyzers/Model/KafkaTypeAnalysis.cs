@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -29,7 +28,7 @@ internal sealed class KafkaTypeAnalysis
     /// <summary>The token of the analysis asking; loops over operations, configurations or clients observe it.</summary>
     public CancellationToken CancellationToken { get; }
 
-    public OperationIndex Index => _models.Index.Get(CancellationToken);
+    public OperationIndex Index => _models.Index;
 
     public ConfigurationModel Configurations => _models.Configurations.Get(CancellationToken);
 
@@ -48,27 +47,27 @@ internal sealed class KafkaTypeAnalysis
         => ProducerInstance.Find(Symbols, Index, builder);
 
     /// <summary>
-    /// The per-type models, each computed once by the first family that asks, with its token (add new
-    /// models here as a <see cref="SharedComputation{T}"/>, never a <see cref="System.Lazy{T}"/>, which
-    /// would replay one family's cancellation to the next).
+    /// The per-type models over the type's operation index (built by the gate), each computed once by the
+    /// first family that asks, with its token (add new models here as a <see cref="SharedComputation{T}"/>,
+    /// never a <see cref="System.Lazy{T}"/>, which would replay one family's cancellation to the next).
     /// </summary>
     internal sealed class Models
     {
-        public Models(KafkaSymbols symbols, INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks, AnalyzerOptions options)
+        public Models(KafkaSymbols symbols, INamedTypeSymbol type, OperationIndex index, AnalyzerOptions options)
         {
             Symbols = symbols;
             Type = type;
-            Index = new SharedComputation<OperationIndex>(cancellationToken => OperationIndex.Build(type, blocks, cancellationToken));
-            Configurations = new SharedComputation<ConfigurationModel>(cancellationToken => ConfigurationModel.Create(symbols, Index.Get(cancellationToken), cancellationToken));
-            Consumers = new SharedComputation<ConsumerModel>(cancellationToken => ConsumerModel.Create(symbols, Index.Get(cancellationToken), Configurations.Get(cancellationToken)));
-            ConsumeLoops = new SharedComputation<ConsumeLoopModel>(cancellationToken => ConsumeLoopModel.Create(symbols, Index.Get(cancellationToken), Consumers.Get(cancellationToken), ProjectCalls.For(symbols, options)));
+            Index = index;
+            Configurations = new SharedComputation<ConfigurationModel>(cancellationToken => ConfigurationModel.Create(symbols, index, cancellationToken));
+            Consumers = new SharedComputation<ConsumerModel>(cancellationToken => ConsumerModel.Create(symbols, index, Configurations.Get(cancellationToken)));
+            ConsumeLoops = new SharedComputation<ConsumeLoopModel>(cancellationToken => ConsumeLoopModel.Create(symbols, index, Consumers.Get(cancellationToken), ProjectCalls.For(symbols, options)));
         }
 
         public KafkaSymbols Symbols { get; }
 
         public INamedTypeSymbol Type { get; }
 
-        public SharedComputation<OperationIndex> Index { get; }
+        public OperationIndex Index { get; }
 
         public SharedComputation<ConfigurationModel> Configurations { get; }
 
