@@ -14,11 +14,14 @@ internal sealed class FixRunner
 {
     private readonly ImmutableArray<CodeFixProvider> _fixes;
     private readonly HarnessTally _tally;
+    private readonly bool _checkCompilerErrors;
 
-    public FixRunner(ImmutableArray<CodeFixProvider> fixes, HarnessTally tally)
+    /// <param name="checkCompilerErrors">Also require that a changed document has no compiler error it did not have before (real code).</param>
+    public FixRunner(ImmutableArray<CodeFixProvider> fixes, HarnessTally tally, bool checkCompilerErrors = false)
     {
         _fixes = fixes;
         _tally = tally;
+        _checkCompilerErrors = checkCompilerErrors;
     }
 
     /// <summary>An action a fixer registered for one diagnostic.</summary>
@@ -165,8 +168,31 @@ internal sealed class FixRunner
                 {
                     _tally.Failed("comment lost", $"{what} on {id}", $"lost: {string.Join(" | ", lost)}\n--- fixed document:\n{await newTree.GetTextAsync(cancellationToken)}", variant);
                 }
+
+                if (_checkCompilerErrors)
+                {
+                    var added = (await Errors(after.GetDocument(documentId)!, cancellationToken)).ToList();
+                    foreach (var existing in await Errors(before.GetDocument(documentId)!, cancellationToken))
+                    {
+                        added.Remove(existing);
+                    }
+
+                    if (added.Count > 0)
+                    {
+                        _tally.Failed("new compiler error", $"{what} on {id}", $"{newTree.FilePath}: {string.Join("\n", added)}\n--- fixed document:\n{await newTree.GetTextAsync(cancellationToken)}", variant);
+                    }
+                }
             }
         }
+    }
+
+    /// <summary>The compiler errors of a document, without positions (a fix moves code).</summary>
+    private static async Task<IEnumerable<string>> Errors(Document document, CancellationToken cancellationToken)
+    {
+        var model = await document.GetSemanticModelAsync(cancellationToken);
+        return model!.GetDiagnostics(cancellationToken: cancellationToken)
+            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .Select(d => $"{d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
     }
 
     public static bool HasSyntaxErrors(SyntaxTree tree) => tree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);

@@ -24,9 +24,9 @@ internal sealed record HarnessSettings(
     /// <summary>The seed CI always uses, so a failure in CI is the same failure on every machine.</summary>
     public const int CiSeed = 20261203;
 
-    public static readonly HarnessSettings Ci = new("ci", CiSeed, Mutants: 1800, MaxStackedMutations: 2, LongMethodCopies: 3, LongMethodFiller: 200, LambdaDepth: 24, VariantTimeout: TimeSpan.FromSeconds(60));
+    public static readonly HarnessSettings Ci = new("ci", CiSeed, Mutants: 1800, MaxStackedMutations: 2, LongMethodCopies: 3, LongMethodFiller: 200, LambdaDepth: 12, VariantTimeout: TimeSpan.FromSeconds(60));
 
-    public static readonly HarnessSettings Long = new("long", CiSeed + 1, Mutants: 40000, MaxStackedMutations: 3, LongMethodCopies: 12, LongMethodFiller: 4000, LambdaDepth: 80, VariantTimeout: TimeSpan.FromSeconds(120));
+    public static readonly HarnessSettings Long = new("long", CiSeed + 1, Mutants: 40000, MaxStackedMutations: 3, LongMethodCopies: 12, LongMethodFiller: 4000, LambdaDepth: 40, VariantTimeout: TimeSpan.FromSeconds(120));
 
     public bool IsCi => Mode == "ci";
 

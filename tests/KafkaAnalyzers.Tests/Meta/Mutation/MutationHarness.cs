@@ -20,7 +20,8 @@ internal sealed class MutationHarness
 {
     private readonly HarnessSettings _settings;
     private readonly HarnessTally _tally = new();
-    private readonly ImmutableArray<DiagnosticAnalyzer> _analyzers = KafkaAssemblies.CreateAnalyzers();
+    /// <summary>The shipped analyzers, and the probe that asks the shared models what rules may ask later.</summary>
+    private readonly ImmutableArray<DiagnosticAnalyzer> _analyzers = KafkaAssemblies.CreateAnalyzers().Add(new ModelProbe());
     private readonly ImmutableArray<CodeFixProvider> _fixes = KafkaAssemblies.CreateCodeFixes();
     private readonly ConcurrentDictionary<(bool, OutputKind, bool), Task<(Solution Solution, ProjectId Project)>> _templates = new();
 

@@ -21,6 +21,12 @@ internal sealed class Mutator
 
     public Variant? Apply(MutationKind kind, Variant variant, Random random)
     {
+        // Twice nested is the compiler's own exponential case (nested lambdas bind per level), not ours.
+        if (kind is MutationKind.DeeplyNestedLambdas or MutationKind.VeryLongMethod && variant.Kinds.Contains(kind))
+        {
+            return null;
+        }
+
         var mutated = kind switch
         {
             MutationKind.TruncatedAtToken => OnOneFile(variant, random, (text, root) => TruncateAtToken(text, root, random)),
