@@ -38,6 +38,41 @@ public class AntiPatternsSampleTests
         Assert.True(onSafeCode.Count == 0, string.Join(Environment.NewLine, onSafeCode));
     }
 
+    /// <summary>
+    /// A line marked <c>// ⚠ KAFKAnnn</c> gets that diagnostic, and every diagnostic of a rule the sample marks
+    /// anywhere is on a line marked with it: the build prints each rule at the line the sample says.
+    /// </summary>
+    [Fact]
+    public async Task Marked_lines_get_exactly_the_marked_rules()
+    {
+        var diagnostics = await AnalyzeSampleAsync();
+        var markers = new HashSet<(string File, int Line, string Id)>();
+        foreach (var path in SourceFiles())
+        {
+            var lines = File.ReadAllLines(path);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                foreach (System.Text.RegularExpressions.Match match in Marker.Matches(lines[i]))
+                {
+                    markers.Add((Path.GetFullPath(path), i + 1, match.Groups["id"].Value));
+                }
+            }
+        }
+
+        Assert.NotEmpty(markers);
+        var markedIds = markers.Select(m => m.Id).ToHashSet();
+        var reported = diagnostics
+            .Where(d => markedIds.Contains(d.Id) && d.Location.SourceTree is not null)
+            .Select(d => (File: Path.GetFullPath(d.Location.SourceTree!.FilePath), Line: d.Location.GetLineSpan().StartLinePosition.Line + 1, d.Id))
+            .ToHashSet();
+        var missing = markers.Except(reported).Select(m => $"{m.File}:{m.Line}: {m.Id} marked but not reported");
+        var unmarked = reported.Except(markers).Select(m => $"{m.File}:{m.Line}: {m.Id} reported but not marked");
+        var differences = missing.Concat(unmarked).ToList();
+        Assert.True(differences.Count == 0, string.Join(Environment.NewLine, differences));
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex Marker = new(@"⚠\s*(?<id>KAFKA\d{3})");
+
     [Fact]
     public async Task Sample_compiles_without_errors_and_the_analyzers_do_not_throw()
     {
@@ -57,19 +92,22 @@ public class AntiPatternsSampleTests
 
     private static (CSharpCompilation Compilation, AnalyzerConfigOptionsProvider Options) Compile()
     {
-        var trees = Directory.EnumerateFiles(SampleDirectory, "*.cs", SearchOption.AllDirectories)
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                           && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        var trees = SourceFiles()
             .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), new CSharpParseOptions(LanguageVersion.Latest), path))
             .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, new CSharpParseOptions(LanguageVersion.Latest), Path.Combine(SampleDirectory, "obj", "GlobalUsings.g.cs")))
             .ToList();
         var compilation = CSharpCompilation.Create(
             "AntiPatterns",
             trees,
-            TestReferences.All,
+            TestReferences.WithReliability,
             new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
         return (compilation, EditorConfigOptions.FromFile(Path.Combine(SampleDirectory, ".editorconfig")));
     }
+
+    private static IEnumerable<string> SourceFiles()
+        => Directory.EnumerateFiles(SampleDirectory, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                           && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
 
     private static ImmutableArray<DiagnosticAnalyzer> Analyzers()
         => typeof(Descriptors).Assembly.GetTypes()

@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using KafkaAnalyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace KafkaAnalyzers.Tests.Samples;
+
+/// <summary>
+/// samples/ReliablePipeline runs the same pipeline naively and on the runtime library; its report shows
+/// what the naive consumer loses. Building it must tell the same story: the analyzers report the naive
+/// consumer's auto-commit with Task.Run (KAFKA101) and its catch-and-log (KAFKA103), and nothing on the
+/// reliable variant.
+/// </summary>
+public class ReliablePipelineSampleTests
+{
+    private static readonly string SampleDirectory = Path.Combine(TestEnvironment.RepositoryRoot, "samples", "ReliablePipeline");
+
+    [Fact]
+    public async Task Naive_consumer_shows_auto_commit_with_task_run_and_catch_and_log()
+    {
+        var diagnostics = await AnalyzeSampleAsync();
+
+        var naiveConsumer = diagnostics.Where(d => FileName(d) == "NaivePaymentConsumer.cs").Select(d => d.Id).ToHashSet();
+        Assert.Contains("KAFKA101", naiveConsumer);
+        Assert.Contains("KAFKA103", naiveConsumer);
+    }
+
+    [Fact]
+    public async Task Reliable_variant_stays_silent()
+    {
+        var diagnostics = await AnalyzeSampleAsync();
+
+        var onReliable = diagnostics
+            .Where(d => d.Location.SourceTree?.FilePath.Contains($"{Path.DirectorySeparatorChar}Reliable{Path.DirectorySeparatorChar}", StringComparison.Ordinal) == true)
+            .Select(d => d.ToString())
+            .ToList();
+        Assert.True(onReliable.Count == 0, string.Join(Environment.NewLine, onReliable));
+    }
+
+    [Fact]
+    public async Task Sample_compiles_and_the_analyzers_do_not_throw()
+    {
+        var compilation = Compile();
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.DoesNotContain(await AnalyzeSampleAsync(), d => d.Id == "AD0001");
+    }
+
+    private static string FileName(Diagnostic diagnostic) => Path.GetFileName(diagnostic.Location.SourceTree?.FilePath ?? string.Empty);
+
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzeSampleAsync()
+    {
+        var analyzers = typeof(Descriptors).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToImmutableArray();
+        var diagnostics = await Compile().WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
+        return diagnostics.Where(d => d.Id.StartsWith("KAFKA", StringComparison.Ordinal) || d.Id == "AD0001").ToImmutableArray();
+    }
+
+    private static CSharpCompilation Compile()
+    {
+        var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        var trees = Directory.EnumerateFiles(SampleDirectory, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                           && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), parse, path))
+            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, parse, Path.Combine(SampleDirectory, "obj", "GlobalUsings.g.cs")));
+        return CSharpCompilation.Create(
+            "ReliablePipeline",
+            trees,
+            TestReferences.WithReliability,
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
+    }
+
+    private const string ImplicitUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Net.Http;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        """;
+}
