@@ -38,8 +38,8 @@ internal sealed class KafkaTypeAnalysis
     /// <summary>The consume loops and message handlers of the type, their results and catch clauses.</summary>
     public ConsumeLoopModel ConsumeLoops => _models.ConsumeLoops.Get(CancellationToken);
 
-    /// <summary>"Calls into the project" for this compilation (shared by every type).</summary>
-    public ProjectCalls ProjectCalls => ProjectCalls.For(Symbols, _options);
+    /// <summary>"Calls into the project" for this compilation (cached for every type), asked with this analysis' token.</summary>
+    public ProjectCalls ProjectCalls => ProjectCalls.For(Symbols, _options, CancellationToken);
 
     public KafkaAnalyzerOptions OptionsFor(SyntaxTree tree) => KafkaAnalyzerOptions.For(_options, tree);
 
@@ -59,8 +59,8 @@ internal sealed class KafkaTypeAnalysis
             Type = type;
             Index = index;
             Configurations = new SharedComputation<ConfigurationModel>(cancellationToken => ConfigurationModel.Create(symbols, index, cancellationToken));
-            Consumers = new SharedComputation<ConsumerModel>(cancellationToken => ConsumerModel.Create(symbols, index, Configurations.Get(cancellationToken)));
-            ConsumeLoops = new SharedComputation<ConsumeLoopModel>(cancellationToken => ConsumeLoopModel.Create(symbols, index, Consumers.Get(cancellationToken), ProjectCalls.For(symbols, options)));
+            Consumers = new SharedComputation<ConsumerModel>(cancellationToken => ConsumerModel.Create(symbols, index, Configurations.Get(cancellationToken), cancellationToken));
+            ConsumeLoops = new SharedComputation<ConsumeLoopModel>(cancellationToken => ConsumeLoopModel.Create(symbols, index, Consumers.Get(cancellationToken), ProjectCalls.For(symbols, options, cancellationToken), cancellationToken));
         }
 
         public KafkaSymbols Symbols { get; }
