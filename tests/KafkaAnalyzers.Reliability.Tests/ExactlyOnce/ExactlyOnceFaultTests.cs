@@ -96,7 +96,19 @@ public sealed class ExactlyOnceFaultTests(ITestOutputHelper output)
             faults[run]();
             await Task.Delay(random.Next(50, 800));
             processor.Kill();
-            await processor.Completion.WaitAsync(ConsumerTestKit.Patience);
+            try
+            {
+                await processor.Completion.WaitAsync(ConsumerTestKit.Patience);
+            }
+            catch (TimeoutException stuck)
+            {
+                // Seen once in a full-suite run at load ~16 (run 4, after the broker outage, no processor log for 60 s):
+                // say where the processor's thread was, to tell the test's mirror from the processor.
+                throw new TimeoutException(
+                    $"run {run}: the killed processor did not finish within {ConsumerTestKit.Patience.TotalSeconds} s after '{injected[^1]}' " +
+                    $"(state {processor.GetStatus().State}; {mirror.DescribeMirror()}; {committedInputs.Count} inputs committed)",
+                    stuck);
+            }
         }
 
         var last = StartInstance();

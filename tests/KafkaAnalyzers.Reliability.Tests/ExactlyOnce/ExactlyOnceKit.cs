@@ -17,6 +17,7 @@ namespace KafkaAnalyzers.Reliability.Tests.ExactlyOnce;
 internal sealed class ExactlyOnceKit
 {
     private readonly ConcurrentDictionary<TopicPartition, long> pendingMirror = new();
+    private long mirrorCommitSince;
 
     public static ExactlyOnceProcessorOptions Options(ConsumerTestKit kit, string topic, string group, string instance) => new()
     {
@@ -68,6 +69,9 @@ internal sealed class ExactlyOnceKit
         {
             try
             {
+                // Commit has no timeout and runs on the processor's thread: recorded so a test that waits for the
+                // processor can say whether it was stuck here (test plumbing) rather than in the processor.
+                Volatile.Write(ref mirrorCommitSince, DateTime.UtcNow.Ticks);
                 consumer.Commit(toCommit);
                 foreach (var offset in toCommit)
                 {
@@ -80,8 +84,18 @@ internal sealed class ExactlyOnceKit
             {
                 Thread.Sleep(100);
             }
+            finally
+            {
+                Volatile.Write(ref mirrorCommitSince, 0);
+            }
         }
     }
+
+    /// <summary>Whether a mirror commit is blocking the processor's thread now, and since when: for failure messages.</summary>
+    public string DescribeMirror() =>
+        Volatile.Read(ref mirrorCommitSince) is var since and not 0
+            ? $"a mirror commit (consumer.Commit on the processor's thread) has been blocking since {new DateTime(since, DateTimeKind.Utc):HH:mm:ss.fff} UTC"
+            : "no mirror commit in progress";
 
     /// <summary>Reads every data message of <paramref name="topic"/> from the beginning to its current end, at <paramref name="isolation"/>.</summary>
     public static List<ConsumeResult<byte[], byte[]>> ReadAll(ConsumerTestKit kit, string topic, int partitions, IsolationLevel isolation)
