@@ -42,7 +42,11 @@ internal sealed class KafkaSymbols
         ConsumerBuild = ConsumerBuilder is null ? null : FindMethod(ConsumerBuilder, "Build", 0);
         ProducerProduce = IProducer is null ? ImmutableArray<IMethodSymbol>.Empty : Methods(IProducer, "Produce");
         ProducerProduceAsync = IProducer is null ? ImmutableArray<IMethodSymbol>.Empty : Methods(IProducer, "ProduceAsync");
+        Flow = new FlowSymbols(compilation);
     }
+
+    /// <summary>Tasks, cancellation and expression trees, for the flow questions (Model/Flow).</summary>
+    public FlowSymbols Flow { get; }
 
     public Compilation Compilation { get; }
 
