@@ -9,10 +9,15 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
     /// <summary>One produced message from the produce call to its outcome.</summary>
     private sealed class TrackedDelivery
     {
+        private const int NotAccepted = 0;
+        private const int HandedOff = 1;
+        private const int InClient = 2;
+
         private readonly DeliveryTrackingProducer<TKey, TValue> owner;
         private readonly Action<DeliveryReport<TKey, TValue>> reportHandler;
         private readonly long startedAt = Stopwatch.GetTimestamp();
         private Activity? activity;
+        private int state;
         private int completed;
         private int dispatched;
         private int callerStoppedWaiting;
@@ -42,16 +47,61 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
 
         public TimeSpan Elapsed => Stopwatch.GetElapsedTime(startedAt);
 
-        public void Enqueue() => owner.producer.Produce(TopicPartition, Message, reportHandler);
+        /// <summary>
+        /// Whether this class took responsibility for the message: librdkafka queued it, or it was handed off
+        /// to be queued later. From then on its outcome is tracked, whatever the produce call throws.
+        /// </summary>
+        public bool IsAccepted => Volatile.Read(ref state) != NotAccepted;
+
+        /// <summary>Whether librdkafka has the message (so it may have been sent).</summary>
+        public bool IsInClient => Volatile.Read(ref state) == InClient;
+
+        /// <summary>Gives the message to librdkafka; throws what <c>Produce</c> throws (<c>Local_QueueFull</c> included).</summary>
+        public void Enqueue()
+        {
+            owner.producer.Produce(TopicPartition, Message, reportHandler);
+            Volatile.Write(ref state, InClient);
+        }
+
+        /// <returns>False when librdkafka's queue is full; other refusals are thrown.</returns>
+        public bool TryEnqueue()
+        {
+            try
+            {
+                Enqueue();
+                return true;
+            }
+            catch (ProduceException<TKey, TValue> full) when (full.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                return false;
+            }
+        }
+
+        public void MarkHandedOff() => Volatile.Write(ref state, HandedOff);
 
         public bool TryClaimCompletion() => Interlocked.Exchange(ref completed, 1) == 0;
 
-        /// <summary>Starts the producer span (without making it current for the caller) and writes the trace context into the headers.</summary>
+        /// <summary>
+        /// Starts the producer span (without making it current for the caller) and writes the trace context into
+        /// the headers. A listener that throws costs the span, never the message.
+        /// </summary>
         public void StartActivity()
         {
             var previous = Activity.Current;
-            activity = ReliabilityTelemetry.ActivitySource.StartActivity($"send {TopicPartition.Topic}", ActivityKind.Producer);
-            Activity.Current = previous;
+            try
+            {
+                activity = ReliabilityTelemetry.ActivitySource.StartActivity($"send {TopicPartition.Topic}", ActivityKind.Producer);
+            }
+            catch (Exception listenerFailure)
+            {
+                owner.TelemetryFailed(listenerFailure, "starting the producer span");
+                return;
+            }
+            finally
+            {
+                Activity.Current = previous;
+            }
+
             var context = activity ?? previous;
             if (context is null)
             {
@@ -65,6 +115,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
             TraceContextPropagation.Inject(Message.Headers, context);
         }
 
+        /// <summary>Stops the span; never throws (a listener's failure is logged).</summary>
         public void EndActivity(ActivityStatusCode status, string? description)
         {
             if (activity is null)
@@ -75,9 +126,19 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
             // Stop() makes the span's parent current on the calling thread (the client's poll thread here);
             // keep that thread's context as it was so handlers running there see no stale activity.
             var current = Activity.Current;
-            activity.SetStatus(status, description);
-            activity.Stop();
-            Activity.Current = current;
+            try
+            {
+                activity.SetStatus(status, description);
+                activity.Stop();
+            }
+            catch (Exception listenerFailure)
+            {
+                owner.TelemetryFailed(listenerFailure, "stopping the producer span");
+            }
+            finally
+            {
+                Activity.Current = current;
+            }
         }
 
         /// <summary>Fails an awaited delivery: the caller gets the exception, or the handler gets the failure if the caller stopped waiting.</summary>
@@ -109,16 +170,25 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
             }
         }
 
-        /// <summary>Runs on the client's poll thread; an exception escaping here would only reach the error handler, so none does.</summary>
+        /// <summary>
+        /// Runs on the thread serving delivery reports (the client's poll thread or a flushing one); an exception
+        /// escaping here would only reach the error handler, so none does. Produce calls made from here (by the
+        /// failure handler) never wait for queue room: see <see cref="DeliveryReportThread"/>.
+        /// </summary>
         private void OnReport(DeliveryReport<TKey, TValue> report)
         {
+            DeliveryReportThread.Enter();
             try
             {
                 owner.Complete(this, report.Error, report.Status, report.Partition, report);
             }
             catch (Exception bug)
             {
-                LogHandlerFailed(owner.options.Logger, bug, "delivery report handling");
+                owner.HandlerFailed(bug, "delivery report handling");
+            }
+            finally
+            {
+                DeliveryReportThread.Exit();
             }
         }
     }

@@ -26,7 +26,20 @@ namespace KafkaAnalyzers.Reliability.Producing;
 /// and may duplicate it when <see cref="DeliveryFailure{TKey,TValue}.MayHaveBeenPersisted"/> is true.</para>
 /// <para>Backpressure: when librdkafka's local queue is full, produce calls wait (exponential backoff with
 /// jitter, up to <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>) instead of failing;
-/// a message is only counted once it is queued. A produce call that throws did not queue its message.</para>
+/// a message is only counted once it is queued. A produce call that throws did not queue its message, except
+/// <see cref="DeliveryFailedException{TKey,TValue}"/> (queued, failed, the outcome is the caller's) and
+/// <see cref="ProduceCanceledException"/> with <see cref="ProduceCanceledException.MessageQueued"/> true (queued,
+/// the outcome goes to the failure handler).</para>
+/// <para>Producing from <see cref="DeliveryTrackingOptions{TKey,TValue}.OnDeliveryFailed"/> never waits: the
+/// handler runs on the thread that serves delivery reports, and librdkafka counts a message against the queue
+/// limit until that thread has served its report, so waiting there for room could only stall. When the queue is
+/// full, such a <c>Produce</c> returns at once and the message is queued by a background task as room frees
+/// (in the order the handler produced it); it is counted and tracked from the call on, and if the queue stays
+/// full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/> it fails to the handler with
+/// <c>Local_QueueFull</c>.</para>
+/// <para>Telemetry (metrics, the producer span) is recorded after each outcome has been handed over, and a
+/// listener that throws is logged to <see cref="DeliveryTrackingOptions{TKey,TValue}.Logger"/>: it never changes
+/// or loses an outcome.</para>
 /// <para>Fatal errors (e.g. an idempotent <c>OutOfOrderSequenceNumber</c>, whose delivery error says
 /// <c>IsFatal == false</c>) are detected through the client's error handler; afterwards produce calls throw
 /// <see cref="ProducerFatalException"/>.</para>
@@ -48,6 +61,11 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     private readonly Channel<DeliveryFailure<TKey, TValue>>? sinkQueue;
     private Task sinkPump = Task.CompletedTask;
     private readonly CancellationTokenSource sinkAbandon = new();
+    private readonly ConcurrentQueue<TrackedDelivery> handedOff = new();
+    private readonly CancellationTokenSource handOffStop = new();
+    private Task handOffPump = Task.CompletedTask;
+    private int handOffRunning;
+    private int completing;
     private long nextId;
     private long produced;
     private long delivered;
@@ -151,92 +169,119 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     /// <param name="topic">Destination topic.</param>
     /// <param name="message">The message; its <c>Headers</c> receive the trace context when propagation is on.</param>
     /// <exception cref="ProduceException{TKey,TValue}">The message was not queued because serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>. Messages librdkafka refuses at once for a cluster-side reason (a cached authorization error, an oversized message) are not thrown: they fail like any delivery and reach the failure handler.</exception>
-    /// <exception cref="ProducerFatalException">The producer is fatal.</exception>
+    /// <exception cref="ProducerFatalException">The producer is fatal (not queued).</exception>
+    /// <exception cref="ObjectDisposedException">The producer is disposed or being disposed (not queued).</exception>
     public void Produce(string topic, Message<TKey, TValue> message) => Produce(new TopicPartition(topic, Partition.Any), message);
 
     /// <summary>Queues <paramref name="message"/> for a partition; its outcome is tracked.</summary>
     /// <param name="topicPartition">Destination; <see cref="Partition.Any"/> lets the partitioner choose.</param>
     /// <param name="message">The message; its <c>Headers</c> receive the trace context when propagation is on.</param>
     /// <exception cref="ProduceException{TKey,TValue}">The message was not queued because serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>. Messages librdkafka refuses at once for a cluster-side reason (a cached authorization error, an oversized message) are not thrown: they fail like any delivery and reach the failure handler.</exception>
-    /// <exception cref="ProducerFatalException">The producer is fatal.</exception>
+    /// <exception cref="ProducerFatalException">The producer is fatal (not queued).</exception>
+    /// <exception cref="ObjectDisposedException">The producer is disposed or being disposed (not queued).</exception>
+    /// <remarks>Called from <see cref="DeliveryTrackingOptions{TKey,TValue}.OnDeliveryFailed"/> it never waits for queue room (see the class remarks).</remarks>
     public void Produce(TopicPartition topicPartition, Message<TKey, TValue> message)
     {
         var delivery = Begin(topicPartition, message, awaited: false);
+        Error? refused = null;
         try
         {
-            try
+            if (DeliveryReportThread.IsCurrent)
             {
-                delivery.Enqueue();
+                // Keep the handler's own produce order: once one message waits for room, the next ones queue behind it.
+                if (!handedOff.IsEmpty || !delivery.TryEnqueue())
+                {
+                    HandOff(delivery);
+                }
             }
-            catch (ProduceException<TKey, TValue> full) when (full.Error.Code == ErrorCode.Local_QueueFull)
+            else if (!delivery.TryEnqueue())
             {
                 queueFullWait.Execute(static delivery => delivery.Enqueue(), delivery);
             }
         }
-        catch (ProduceException<TKey, TValue> refused) when (IsRefusedDelivery(refused.Error))
+        catch (ProduceException<TKey, TValue> refusal) when (!delivery.IsAccepted && IsRefusedDelivery(refusal.Error))
         {
-            FailRefused(delivery, refused.Error);
-            return;
+            refused = refusal.Error;
         }
-        catch (Exception notQueued)
+        catch (Exception notQueued) when (!delivery.IsAccepted)
         {
             Abort(delivery);
             throw Translate(notQueued, delivery);
         }
 
-        Queued(delivery);
+        Accepted(delivery, refused);
     }
 
     /// <summary>Produces <paramref name="message"/> and waits for its acknowledgement.</summary>
     /// <param name="topic">Destination topic.</param>
     /// <param name="message">The message.</param>
-    /// <param name="cancellationToken">Stops waiting only; once queued, the message is still delivered or, if it then fails, handed to the failure handler.</param>
+    /// <param name="cancellationToken">Stops waiting only. <see cref="ProduceCanceledException.MessageQueued"/> says whether the message was queued first (then it is still delivered or, if it fails, handed to the failure handler) or not (then nothing happened).</param>
     /// <returns>The delivery result.</returns>
-    /// <exception cref="DeliveryFailedException{TKey,TValue}">Delivery failed (or was unconfirmed at disposal).</exception>
+    /// <exception cref="DeliveryFailedException{TKey,TValue}">Delivery failed (or was unconfirmed at disposal); the failure handler is not called.</exception>
+    /// <exception cref="ProduceCanceledException">The token fired; see <see cref="ProduceCanceledException.MessageQueued"/>.</exception>
+    /// <exception cref="ProduceException{TKey,TValue}">Not queued: serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>.</exception>
+    /// <exception cref="ProducerFatalException">The producer is fatal (not queued).</exception>
+    /// <exception cref="ObjectDisposedException">The producer is disposed or being disposed (not queued).</exception>
     public Task<DeliveryResult<TKey, TValue>> ProduceAsync(string topic, Message<TKey, TValue> message, CancellationToken cancellationToken = default) =>
         ProduceAsync(new TopicPartition(topic, Partition.Any), message, cancellationToken);
 
     /// <summary>Produces <paramref name="message"/> to a partition and waits for its acknowledgement.</summary>
     /// <param name="topicPartition">Destination; <see cref="Partition.Any"/> lets the partitioner choose.</param>
     /// <param name="message">The message.</param>
-    /// <param name="cancellationToken">Stops waiting only; once queued, the message is still delivered or, if it then fails, handed to the failure handler.</param>
+    /// <param name="cancellationToken">Stops waiting only. <see cref="ProduceCanceledException.MessageQueued"/> says whether the message was queued first (then it is still delivered or, if it fails, handed to the failure handler) or not (then nothing happened).</param>
     /// <returns>The delivery result.</returns>
-    /// <exception cref="DeliveryFailedException{TKey,TValue}">Delivery failed (or was unconfirmed at disposal).</exception>
+    /// <exception cref="DeliveryFailedException{TKey,TValue}">Delivery failed (or was unconfirmed at disposal); the failure handler is not called.</exception>
+    /// <exception cref="ProduceCanceledException">The token fired; see <see cref="ProduceCanceledException.MessageQueued"/>.</exception>
+    /// <exception cref="ProduceException{TKey,TValue}">Not queued: serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>.</exception>
+    /// <exception cref="ProducerFatalException">The producer is fatal (not queued).</exception>
+    /// <exception cref="ObjectDisposedException">The producer is disposed or being disposed (not queued).</exception>
     public async Task<DeliveryResult<TKey, TValue>> ProduceAsync(TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(topicPartition);
+        ArgumentNullException.ThrowIfNull(message);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            throw new ProduceCanceledException(topicPartition, messageQueued: false, cancellationToken);
+        }
+
         var delivery = Begin(topicPartition, message, awaited: true);
+        Error? refused = null;
         try
         {
-            try
-            {
-                delivery.Enqueue();
-            }
-            catch (ProduceException<TKey, TValue> full) when (full.Error.Code == ErrorCode.Local_QueueFull)
+            if (!delivery.TryEnqueue())
             {
                 await queueFullWait.ExecuteAsync(static (delivery, _) => { delivery.Enqueue(); return ValueTask.CompletedTask; }, delivery, cancellationToken).ConfigureAwait(false);
             }
-
-            Queued(delivery);
         }
-        catch (ProduceException<TKey, TValue> refused) when (IsRefusedDelivery(refused.Error))
+        catch (ProduceException<TKey, TValue> refusal) when (!delivery.IsAccepted && IsRefusedDelivery(refusal.Error))
         {
-            FailRefused(delivery, refused.Error);
+            refused = refusal.Error;
         }
-        catch (Exception notQueued)
+        catch (OperationCanceledException cancelled) when (!delivery.IsAccepted && cancellationToken.IsCancellationRequested)
+        {
+            Abort(delivery);
+            throw new ProduceCanceledException(topicPartition, messageQueued: false, cancellationToken, cancelled);
+        }
+        catch (Exception notQueued) when (!delivery.IsAccepted)
         {
             Abort(delivery);
             throw Translate(notQueued, delivery);
         }
+        catch (Exception) when (delivery.IsAccepted)
+        {
+            // Thrown after librdkafka took the message (a cancellation noticed late): its outcome is tracked
+            // like any other, and the wait below tells the caller.
+        }
 
+        Accepted(delivery, refused);
         try
         {
             return await delivery.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException cancelled) when (cancellationToken.IsCancellationRequested && !delivery.Completion!.Task.IsCompleted)
         {
             delivery.StopWaiting();
-            throw;
+            throw new ProduceCanceledException(topicPartition, messageQueued: true, cancellationToken, cancelled);
         }
     }
 
@@ -281,7 +326,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             }
             catch (Exception handlerFailure)
             {
-                LogHandlerFailed(options.Logger, handlerFailure, "OnFatalError");
+                HandlerFailed(handlerFailure, "OnFatalError");
             }
         }
     }
@@ -303,13 +348,16 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         }
 
         await FlushCoreAsync(options.DisposeFlushTimeout, CancellationToken.None).ConfigureAwait(false);
+        await StopHandOffAsync().ConfigureAwait(false);
         producer.Dispose();
 
-        // No delivery report arrives after Dispose: whatever is still pending was never confirmed.
+        // No delivery report arrives after Dispose: whatever is still pending was never confirmed. A message
+        // still waiting in the hand-off queue never reached librdkafka, so it cannot have been written.
         var unconfirmed = 0;
         foreach (var delivery in pending.Values.OrderBy(delivery => delivery.Id))
         {
-            if (Complete(delivery, UnconfirmedAtDisposalError, PersistenceStatus.PossiblyPersisted, Partition.Any, result: null, unconfirmedAtDisposal: true))
+            var status = delivery.IsInClient ? PersistenceStatus.PossiblyPersisted : PersistenceStatus.NotPersisted;
+            if (Complete(delivery, UnconfirmedAtDisposalError, status, Partition.Any, result: null, unconfirmedAtDisposal: true))
             {
                 unconfirmed++;
             }
@@ -351,10 +399,108 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         return delivery;
     }
 
-    private void Queued(TrackedDelivery delivery)
+    /// <summary>Counts a message this class took responsibility for; a refused one fails at once, like any delivery.</summary>
+    private void Accepted(TrackedDelivery delivery, Error? refused)
     {
         Interlocked.Increment(ref produced);
-        ProducerMetrics.RecordProduced(delivery.TopicPartition.Topic);
+        try
+        {
+            ProducerMetrics.RecordProduced(delivery.TopicPartition.Topic);
+        }
+        catch (Exception listenerFailure)
+        {
+            TelemetryFailed(listenerFailure, "recording a produced message");
+        }
+
+        if (refused is not null)
+        {
+            Complete(delivery, refused, PersistenceStatus.NotPersisted, Partition.Any, result: null);
+        }
+    }
+
+    /// <summary>
+    /// Takes a message produced on a delivery-report thread while the queue is full: it is queued later by
+    /// <see cref="PumpHandOffAsync"/>, in order, and its outcome is tracked from now on.
+    /// </summary>
+    private void HandOff(TrackedDelivery delivery)
+    {
+        delivery.MarkHandedOff();
+        handedOff.Enqueue(delivery);
+        StartHandOffPump();
+    }
+
+    private void StartHandOffPump()
+    {
+        if (Interlocked.CompareExchange(ref handOffRunning, 1, 0) != 0)
+        {
+            return;
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            handOffPump = Task.Run(PumpHandOffAsync);
+        }
+    }
+
+    private async Task PumpHandOffAsync()
+    {
+        while (true)
+        {
+            while (handedOff.TryPeek(out var delivery))
+            {
+                if (handOffStop.IsCancellationRequested)
+                {
+                    // Disposal fails what is left (never sent, so NotPersisted).
+                    Volatile.Write(ref handOffRunning, 0);
+                    return;
+                }
+
+                Error? failedWith = null;
+                try
+                {
+                    await queueFullWait.ExecuteAsync(static (delivery, _) => { delivery.Enqueue(); return ValueTask.CompletedTask; }, delivery, handOffStop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (handOffStop.IsCancellationRequested && !delivery.IsInClient)
+                {
+                    continue;
+                }
+                catch (Exception notQueued) when (!delivery.IsInClient)
+                {
+                    failedWith = Translate(notQueued, delivery) switch
+                    {
+                        ProduceException<TKey, TValue> refusal => refusal.Error,
+                        ProducerFatalException fatal => fatal.Error,
+                        var other => new Error(ErrorCode.Local_Fail, $"The message handed off by the failure handler could not be queued: {other.Message}"),
+                    };
+                }
+                catch (Exception) when (delivery.IsInClient)
+                {
+                    // Queued; a late exception changes nothing.
+                }
+
+                handedOff.TryDequeue(out _);
+                if (failedWith is not null)
+                {
+                    Complete(delivery, failedWith, PersistenceStatus.NotPersisted, Partition.Any, result: null);
+                }
+            }
+
+            Volatile.Write(ref handOffRunning, 0);
+            if (handedOff.IsEmpty || Interlocked.CompareExchange(ref handOffRunning, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task StopHandOffAsync()
+    {
+        await handOffStop.CancelAsync().ConfigureAwait(false);
+        while (Volatile.Read(ref handOffRunning) != 0)
+        {
+            await handOffPump.ConfigureAwait(false);
+            await Task.Yield();
+        }
     }
 
     /// <summary>
@@ -366,12 +512,6 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     /// </summary>
     private static bool IsRefusedDelivery(Error error)
         => !error.IsFatal && error.Code is not (ErrorCode.Local_QueueFull or ErrorCode.Local_KeySerialization or ErrorCode.Local_ValueSerialization or ErrorCode.Local_Fatal);
-
-    private void FailRefused(TrackedDelivery delivery, Error error)
-    {
-        Queued(delivery);
-        Complete(delivery, error, PersistenceStatus.NotPersisted, Partition.Any, result: null);
-    }
 
     private void Abort(TrackedDelivery delivery)
     {
@@ -389,6 +529,10 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         _ => notQueued,
     };
 
+    /// <summary>
+    /// Hands the outcome over first (the awaiting caller, else the handler, sink or unhandled list), then
+    /// records telemetry, isolated: a listener that throws is logged and changes nothing.
+    /// </summary>
     /// <returns>False when the delivery had already been completed.</returns>
     private bool Complete(TrackedDelivery delivery, Error error, PersistenceStatus status, Partition partition, DeliveryResult<TKey, TValue>? result, bool unconfirmedAtDisposal = false)
     {
@@ -397,49 +541,72 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             return false;
         }
 
-        pending.TryRemove(delivery.Id, out _);
-        var topic = delivery.TopicPartition.Topic;
-        if (!error.IsError)
+        Interlocked.Increment(ref completing);
+        try
         {
-            Interlocked.Increment(ref delivered);
-            ProducerMetrics.RecordDelivered(topic, delivery.Elapsed);
-            delivery.EndActivity(ActivityStatusCode.Ok, null);
-            delivery.Completion?.TrySetResult(result!);
+            pending.TryRemove(delivery.Id, out _);
+            var topic = delivery.TopicPartition.Topic;
+            if (!error.IsError)
+            {
+                Interlocked.Increment(ref delivered);
+                delivery.Completion?.TrySetResult(result!);
+                try
+                {
+                    ProducerMetrics.RecordDelivered(topic, delivery.Elapsed);
+                }
+                catch (Exception listenerFailure)
+                {
+                    TelemetryFailed(listenerFailure, "recording a delivered message");
+                }
+
+                delivery.EndActivity(ActivityStatusCode.Ok, null);
+                return true;
+            }
+
+            Interlocked.Increment(ref failed);
+            var failure = new DeliveryFailure<TKey, TValue>
+            {
+                Topic = topic,
+                Partition = partition.IsSpecial ? delivery.TopicPartition.Partition : partition,
+                Message = delivery.Message,
+                Error = error,
+                Status = status,
+                Category = DeliveryErrorClassifier.Classify(error),
+                ProducerIsFatal = error.IsFatal || FatalError is not null,
+                UnconfirmedAtDisposal = unconfirmedAtDisposal,
+            };
+            if (delivery.Completion is null)
+            {
+                Dispatch(failure);
+            }
+            else
+            {
+                delivery.Fail(failure);
+            }
+
+            try
+            {
+                if (unconfirmedAtDisposal)
+                {
+                    ProducerMetrics.RecordUndelivered(topic);
+                }
+                else
+                {
+                    ProducerMetrics.RecordFailed(topic, error.Code, failure.Category, delivery.Elapsed);
+                }
+            }
+            catch (Exception listenerFailure)
+            {
+                TelemetryFailed(listenerFailure, "recording a failed message");
+            }
+
+            delivery.EndActivity(ActivityStatusCode.Error, error.Reason);
             return true;
         }
-
-        Interlocked.Increment(ref failed);
-        var failure = new DeliveryFailure<TKey, TValue>
+        finally
         {
-            Topic = topic,
-            Partition = partition.IsSpecial ? delivery.TopicPartition.Partition : partition,
-            Message = delivery.Message,
-            Error = error,
-            Status = status,
-            Category = DeliveryErrorClassifier.Classify(error),
-            ProducerIsFatal = error.IsFatal || FatalError is not null,
-            UnconfirmedAtDisposal = unconfirmedAtDisposal,
-        };
-        if (unconfirmedAtDisposal)
-        {
-            ProducerMetrics.RecordUndelivered(topic);
+            Interlocked.Decrement(ref completing);
         }
-        else
-        {
-            ProducerMetrics.RecordFailed(topic, error.Code, failure.Category, delivery.Elapsed);
-        }
-
-        delivery.EndActivity(ActivityStatusCode.Error, error.Reason);
-        if (delivery.Completion is null)
-        {
-            Dispatch(failure);
-        }
-        else
-        {
-            delivery.Fail(failure);
-        }
-
-        return true;
     }
 
     /// <summary>Hands a failure to the handler, else the sink, else records it as unhandled. Never throws.</summary>
@@ -454,7 +621,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             }
             catch (Exception handlerFailure)
             {
-                LogHandlerFailed(options.Logger, handlerFailure, "OnDeliveryFailed");
+                HandlerFailed(handlerFailure, "OnDeliveryFailed");
             }
         }
 
@@ -467,7 +634,40 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     private void Unhandled(DeliveryFailure<TKey, TValue> failure, Exception? cause)
     {
         unhandled.Enqueue(failure);
-        LogUnhandledFailure(options.Logger, cause, failure.Topic, failure.Error.Code);
+        try
+        {
+            LogUnhandledFailure(options.Logger, cause, failure.Topic, failure.Error.Code);
+        }
+        catch (Exception)
+        {
+            // A logger that throws cannot be told; the failure is in UnhandledFailures and the disposal count.
+        }
+    }
+
+    /// <summary>Logs a handler's exception; a logger that throws changes nothing either.</summary>
+    private void HandlerFailed(Exception exception, string handler)
+    {
+        try
+        {
+            LogHandlerFailed(options.Logger, exception, handler);
+        }
+        catch (Exception)
+        {
+            // Nowhere left to report it.
+        }
+    }
+
+    /// <summary>Logs a telemetry listener's exception (a metric or span listener threw); the outcome was already handed over.</summary>
+    private void TelemetryFailed(Exception exception, string what)
+    {
+        try
+        {
+            LogTelemetryFailed(options.Logger, exception, what);
+        }
+        catch (Exception)
+        {
+            // Nowhere left to report it.
+        }
     }
 
     /// <summary>Started last in each constructor, so a constructor that throws leaves no task behind.</summary>
@@ -527,8 +727,9 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
 
         cancellationToken.ThrowIfCancellationRequested();
 
-        // librdkafka's queue can be empty while the last delivery handlers still run on the poll thread.
-        while (!pending.IsEmpty && waited.Elapsed < timeout)
+        // librdkafka's queue can be empty while the last delivery handlers still run on the poll thread, and
+        // messages handed off by the failure handler are queued by their own task.
+        while ((!pending.IsEmpty || Volatile.Read(ref completing) > 0) && waited.Elapsed < timeout)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken).ConfigureAwait(false);
         }
@@ -544,6 +745,9 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Handler} threw")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string handler);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A telemetry listener threw while {What}; the delivery outcome was not affected")]
+    private static partial void LogTelemetryFailed(ILogger logger, Exception exception, string what);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A failed delivery to {Topic} ({Code}) reached no handler or sink; see UnhandledFailures")]
     private static partial void LogUnhandledFailure(ILogger logger, Exception? exception, string topic, ErrorCode code);

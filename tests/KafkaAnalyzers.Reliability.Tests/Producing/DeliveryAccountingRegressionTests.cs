@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Confluent.Kafka;
+using KafkaAnalyzers.Reliability.Configuration;
+using KafkaAnalyzers.Reliability.Diagnostics;
+using KafkaAnalyzers.Reliability.Producing;
+using KafkaAnalyzers.Reliability.Testing;
+using KafkaAnalyzers.Reliability.Tests.Consuming;
+using KafkaAnalyzers.Reliability.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaAnalyzers.Reliability.Tests.Producing;
+
+/// <summary>
+/// Issue 14: the three ways a message escaped the producer's accounting, each reproduced as it was found
+/// (a cancelled wait for queue room, a re-produce from the failure handler with a full queue, a throwing
+/// telemetry listener).
+/// </summary>
+public sealed class DeliveryAccountingRegressionTests : IDisposable
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
+    private readonly InProcessKafkaCluster cluster = InProcessKafkaCluster.Start(3);
+
+    public void Dispose() => cluster.Dispose();
+
+    [Fact]
+    public async Task ProduceAsync_cancelled_while_waiting_for_queue_room_says_the_message_was_not_queued()
+    {
+        var topic = cluster.CreateUniqueTopic("not-queued");
+        var config = KafkaPresets.CriticalProducer(cluster.BootstrapServers);
+        config.QueueBufferingMaxMessages = 1;
+        config.ReconnectBackoffMaxMs = 500;
+        var recorder = new FailureRecorder<Null, int>();
+        var producer = new DeliveryTrackingProducer<Null, int>(config, recorder.Options());
+        cluster.SetBrokerDown(-1);
+        var first = producer.ProduceAsync(topic, new Message<Null, int> { Value = 1 });
+
+        using var stopWaiting = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => producer.ProduceAsync(topic, new Message<Null, int> { Value = 2 }, stopWaiting.Token));
+
+        var notQueued = Assert.IsType<ProduceCanceledException>(cancelled);
+        Assert.False(notQueued.MessageQueued);
+        Assert.Equal(stopWaiting.Token, notQueued.CancellationToken);
+        Assert.Equal(topic, notQueued.TopicPartition.Topic);
+        Assert.Equal(1, producer.Produced);
+
+        cluster.SetBrokerUp(-1);
+        await first.WaitAsync(Generous);
+        await producer.FlushAsync(Generous);
+        Assert.Equal(1, producer.Delivered);
+        Assert.Equal(0, producer.Failed);
+        Assert.Empty(recorder.Failures);
+        Assert.Empty(producer.UnhandledFailures);
+        await producer.DisposeAsync();
+        Assert.Equal([1], TopicReader.ReadToEnd(cluster.BootstrapServers, topic, 1).Select(Int32Value));
+    }
+
+    [Fact]
+    public async Task ProduceAsync_cancelled_after_queueing_says_the_message_was_queued_and_its_failure_reaches_the_handler()
+    {
+        var topic = cluster.CreateUniqueTopic("queued-cancelled");
+        var recorder = new FailureRecorder<Null, int>();
+        var producer = new DeliveryTrackingProducer<Null, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), recorder.Options(disposeFlushTimeout: TimeSpan.FromMilliseconds(300)));
+        cluster.SetBrokerDown(-1);
+
+        using var stopWaiting = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => producer.ProduceAsync(topic, new Message<Null, int> { Value = 7 }, stopWaiting.Token));
+
+        var queued = Assert.IsType<ProduceCanceledException>(cancelled);
+        Assert.True(queued.MessageQueued);
+        Assert.Equal(stopWaiting.Token, queued.CancellationToken);
+        Assert.Equal(1, producer.Produced);
+        var report = await Assert.ThrowsAsync<UndeliveredMessagesException>(async () => await producer.DisposeAsync());
+        Assert.Equal(1, report.UnconfirmedAtDisposal);
+        var failure = Assert.Single(recorder.Failures);
+        Assert.Equal(7, failure.Message.Value);
+        Assert.True(failure.UnconfirmedAtDisposal);
+    }
+
+    [Fact]
+    public async Task ProduceAsync_with_a_token_already_cancelled_says_the_message_was_not_queued()
+    {
+        var topic = cluster.CreateUniqueTopic("pre-cancelled");
+        await using var producer = new DeliveryTrackingProducer<Null, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), new FailureRecorder<Null, int>().Options());
+
+        var cancelled = await Assert.ThrowsAsync<ProduceCanceledException>(() => producer.ProduceAsync(topic, new Message<Null, int> { Value = 1 }, new CancellationToken(canceled: true)));
+
+        Assert.False(cancelled.MessageQueued);
+        Assert.Equal(0, producer.Produced);
+    }
+
+    /// <summary>
+    /// The failure handler runs on the thread that serves delivery reports, and librdkafka counts a message
+    /// against queue.buffering.max.messages until its report has been served: with the queue at its limit, a
+    /// produce from the handler waited for room only that blocked thread could free.
+    /// </summary>
+    [Fact]
+    public async Task Producing_again_from_the_failure_handler_with_a_full_queue_does_not_stall_the_report_thread()
+    {
+        var topic = cluster.CreateUniqueTopic("reproduce");
+        var config = KafkaPresets.CriticalProducer(cluster.BootstrapServers);
+        config.QueueBufferingMaxMessages = 5;
+        config.MessageTimeoutMs = 10_000;
+        config.RequestTimeoutMs = 5_000;
+        config.ReconnectBackoffMaxMs = 500;
+        var failures = new ConcurrentQueue<DeliveryFailure<Null, int>>();
+        var handlerTimes = new ConcurrentQueue<TimeSpan>();
+        var firstFailure = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        DeliveryTrackingProducer<Null, int>? producer = null;
+        var options = new DeliveryTrackingOptions<Null, int>
+        {
+            QueueFullTimeout = TimeSpan.FromSeconds(5),
+            OnDeliveryFailed = failure =>
+            {
+                var started = Stopwatch.GetTimestamp();
+                failures.Enqueue(failure);
+                firstFailure.TrySetResult();
+                try
+                {
+                    if (failure.Message.Value < 100)
+                    {
+                        producer!.Produce(topic, new Message<Null, int> { Value = failure.Message.Value + 100 });
+                    }
+                }
+                finally
+                {
+                    handlerTimes.Enqueue(Stopwatch.GetElapsedTime(started));
+                }
+            },
+        };
+        producer = new DeliveryTrackingProducer<Null, int>(config, options);
+        cluster.SetBrokerDown(-1);
+        for (var i = 0; i < 5; i++)
+        {
+            producer.Produce(topic, new Message<Null, int> { Value = i });
+        }
+
+        // The brokers return as soon as the first failure arrives, so the re-sent messages can be delivered.
+        await firstFailure.Task.WaitAsync(Generous);
+        cluster.SetBrokerUp(-1);
+        await WaitUntil(() => handlerTimes.Count == 5);
+        await producer.FlushAsync(Generous);
+
+        Assert.All(handlerTimes, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(2.5), $"a failure handler call took {elapsed.TotalSeconds:F1} s"));
+        Assert.Empty(producer.UnhandledFailures);
+        Assert.Equal(10, producer.Produced);
+        Assert.Equal(5, producer.Failed);
+        Assert.Equal(5, producer.Delivered);
+        await producer.DisposeAsync();
+
+        Assert.Equal(Enumerable.Range(0, 5), failures.Select(failure => failure.Message.Value).Order());
+        Assert.All(failures, failure => Assert.Equal(ErrorCode.Local_MsgTimedOut, failure.Error.Code));
+        Assert.Equal(Enumerable.Range(100, 5), TopicReader.ReadToEnd(cluster.BootstrapServers, topic, 1).Select(Int32Value).Order());
+    }
+
+    public static TheoryData<string> ThrowingListeners => new() { "activity start", "activity stop", "metric" };
+
+    /// <summary>
+    /// Metrics and the producer span's stop ran before the outcome was handed over, inside a catch that
+    /// logged to a logger that defaults to NullLogger: a listener that throws swallowed the outcome.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ThrowingListeners))]
+    public async Task A_throwing_telemetry_listener_never_swallows_or_changes_a_delivery_outcome(string where)
+    {
+        var allowed = cluster.CreateUniqueTopic("listener-ok");
+        var denied = cluster.CreateUniqueTopic("listener-denied");
+        cluster.SetTopicError(denied, ErrorCode.TopicAuthorizationFailed);
+        bool Ours(string? topic) => topic == allowed || topic == denied;
+        using var activities = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ReliabilityTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = activity =>
+            {
+                if (where == "activity start" && Ours(activity.OperationName["send ".Length..]))
+                {
+                    throw new InvalidOperationException("listener broke on start");
+                }
+            },
+            ActivityStopped = activity =>
+            {
+                if (where == "activity stop" && Ours(activity.OperationName["send ".Length..]))
+                {
+                    throw new InvalidOperationException("listener broke on stop");
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(activities);
+        using var metrics = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == ReliabilityTelemetry.Name)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        metrics.SetMeasurementEventCallback<long>((_, _, tags, _) => ThrowForOurTopic(tags));
+        metrics.SetMeasurementEventCallback<double>((_, _, tags, _) => ThrowForOurTopic(tags));
+        metrics.Start();
+
+        var logs = new RecordingLoggerProvider(output: null);
+        var recorder = new FailureRecorder<Null, int>();
+        var options = recorder.Options();
+        options.Logger = logs.Factory.CreateLogger("producer");
+        var producer = new DeliveryTrackingProducer<Null, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), options);
+
+        producer.Produce(denied, new Message<Null, int> { Value = 1 });
+        await recorder.WaitForAsync(1, TimeSpan.FromSeconds(30));
+        var result = await producer.ProduceAsync(allowed, new Message<Null, int> { Value = 2 }).WaitAsync(TimeSpan.FromSeconds(30));
+        await producer.DisposeAsync();
+
+        Assert.Equal(PersistenceStatus.Persisted, result.Status);
+        var failure = Assert.Single(recorder.Failures);
+        Assert.Equal(1, failure.Message.Value);
+        Assert.Equal(ErrorCode.TopicAuthorizationFailed, failure.Error.Code);
+        Assert.Empty(producer.UnhandledFailures);
+        Assert.Equal(2, producer.Produced);
+        Assert.Equal(1, producer.Delivered);
+        Assert.Equal(1, producer.Failed);
+        Assert.Contains(logs.Entries, entry => entry.Exception is InvalidOperationException { Message: var message } && message.StartsWith("listener broke", StringComparison.Ordinal));
+
+        void ThrowForOurTopic(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (where != "metric")
+            {
+                return;
+            }
+
+            foreach (var tag in tags)
+            {
+                if (tag.Key == ReliabilityInstruments.TopicTag && Ours(tag.Value as string))
+                {
+                    throw new InvalidOperationException("listener broke on a measurement");
+                }
+            }
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Generous;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition was not met in time");
+            await Task.Delay(20);
+        }
+    }
+
+    private static int Int32Value(ConsumeResult<byte[], byte[]> result) =>
+        Deserializers.Int32.Deserialize(result.Message.Value, false, SerializationContext.Empty);
+}
