@@ -10,6 +10,7 @@ internal sealed class KafkaTypeAnalysis
 {
     private readonly Lazy<OperationIndex> _index;
     private readonly Lazy<ConfigurationModel> _configurations;
+    private readonly Lazy<ProducerModel> _producers;
     private readonly AnalyzerOptions _options;
 
     public KafkaTypeAnalysis(KafkaSymbols symbols, INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks, AnalyzerOptions options)
@@ -19,6 +20,7 @@ internal sealed class KafkaTypeAnalysis
         _options = options;
         _index = new Lazy<OperationIndex>(() => OperationIndex.Build(type, blocks));
         _configurations = new Lazy<ConfigurationModel>(() => ConfigurationModel.Create(symbols, _index.Value));
+        _producers = new Lazy<ProducerModel>(() => ProducerModel.Create(symbols, _index.Value));
     }
 
     public KafkaSymbols Symbols { get; }
@@ -29,8 +31,11 @@ internal sealed class KafkaTypeAnalysis
 
     public ConfigurationModel Configurations => _configurations.Value;
 
+    /// <summary>The producers this type builds, holds or is handed, and every produce call (Model/Instances).</summary>
+    public ProducerModel Producers => _producers.Value;
+
     public KafkaAnalyzerOptions OptionsFor(SyntaxTree tree) => KafkaAnalyzerOptions.For(_options, tree);
 
     public ProducerInstance? ProducerBuiltBy(Microsoft.CodeAnalysis.Operations.IObjectCreationOperation builder)
-        => ProducerInstance.Find(Symbols, Index, builder);
+        => Producers.InstanceBuiltBy(builder);
 }

@@ -24,9 +24,10 @@ namespace KafkaAnalyzers.Model;
 /// </remarks>
 internal sealed class PathQuestion
 {
-    public PathQuestion(IOperation? start, IEnumerable<IOperation> targets, IEnumerable<IOperation> marks, IEnumerable<IOperation> clears)
+    public PathQuestion(IOperation? start, IEnumerable<IOperation> targets, IEnumerable<IOperation> marks, IEnumerable<IOperation> clears, bool startMarked = false)
     {
         Start = start;
+        StartMarked = startMarked;
         Targets = targets.ToImmutableArray();
         Marks = marks.ToImmutableArray();
         Clears = clears.ToImmutableArray();
@@ -34,6 +35,9 @@ internal sealed class PathQuestion
 
     /// <summary>Where paths begin (passing it again resets the mark: a new instance); null for the function's entry.</summary>
     public IOperation? Start { get; }
+
+    /// <summary>Paths begin marked (e.g. a Dispose method: messages may have been produced by any earlier call).</summary>
+    public bool StartMarked { get; }
 
     public ImmutableArray<IOperation> Targets { get; }
 
@@ -45,13 +49,14 @@ internal sealed class PathQuestion
 /// <summary>What <see cref="ControlFlowPaths.Ask"/> found.</summary>
 internal sealed class PathAnswer
 {
-    public static readonly PathAnswer Unanswerable = new(false, ImmutableHashSet<IOperation>.Empty, ImmutableHashSet<IOperation>.Empty, false, false);
+    public static readonly PathAnswer Unanswerable = new(false, ImmutableHashSet<IOperation>.Empty, ImmutableHashSet<IOperation>.Empty, ImmutableHashSet<IOperation>.Empty, false, false);
 
-    public PathAnswer(bool answered, ImmutableHashSet<IOperation> reached, ImmutableHashSet<IOperation> reachedMarked, bool exitsMarked, bool exitsMarkedByCancellation)
+    public PathAnswer(bool answered, ImmutableHashSet<IOperation> reached, ImmutableHashSet<IOperation> reachedMarked, ImmutableHashSet<IOperation> reachedMarkedNormally, bool exitsMarked, bool exitsMarkedByCancellation)
     {
         Answered = answered;
         Reached = reached;
         ReachedMarked = reachedMarked;
+        ReachedMarkedNormally = reachedMarkedNormally;
         ExitsMarked = exitsMarked;
         ExitsMarkedByCancellation = exitsMarkedByCancellation;
     }
@@ -66,6 +71,9 @@ internal sealed class PathAnswer
 
     /// <summary>Targets reachable on some counted path with a mark and no clear after it.</summary>
     public ImmutableHashSet<IOperation> ReachedMarked { get; }
+
+    /// <summary>Targets reachable marked on a path without cancellation; the rest of <see cref="ReachedMarked"/> only by cancellation.</summary>
+    public ImmutableHashSet<IOperation> ReachedMarkedNormally { get; }
 
     /// <summary>The function can complete (normally or by cancellation) with a mark and no clear after it.</summary>
     public bool ExitsMarked { get; }
@@ -202,13 +210,17 @@ internal static class ControlFlowPaths
 
     private readonly struct State : System.IEquatable<State>
     {
-        public State(int block, int from, bool marked, Frame? frames)
+        public State(int block, int from, bool marked, Frame? frames, bool cancelled)
         {
             Block = block;
             From = from;
             Marked = marked;
             Frames = frames;
+            Cancelled = cancelled;
         }
+
+        /// <summary>The path has gone through a cancellation.</summary>
+        public bool Cancelled { get; }
 
         public int Block { get; }
 
@@ -219,11 +231,11 @@ internal static class ControlFlowPaths
         public Frame? Frames { get; }
 
         public bool Equals(State other)
-            => Block == other.Block && From == other.From && Marked == other.Marked && Frame.Same(Frames, other.Frames);
+            => Block == other.Block && From == other.From && Marked == other.Marked && Cancelled == other.Cancelled && Frame.Same(Frames, other.Frames);
 
         public override bool Equals(object? obj) => obj is State other && Equals(other);
 
-        public override int GetHashCode() => (Block * 7919) ^ (From * 31) ^ (Marked ? 1 : 0) ^ ((Frames?.Hash ?? 0) << 3);
+        public override int GetHashCode() => (Block * 7919) ^ (From * 31) ^ (Marked ? 1 : 0) ^ (Cancelled ? 2 : 0) ^ ((Frames?.Hash ?? 0) << 3);
     }
 
     private sealed class Walker
@@ -237,6 +249,8 @@ internal static class ControlFlowPaths
         private readonly Stack<State> _work = new();
         private readonly HashSet<IOperation> _reached = new();
         private readonly HashSet<IOperation> _reachedMarked = new();
+        private readonly HashSet<IOperation> _reachedMarkedNormally = new();
+        private bool _cancelled;
         private bool _exitsMarked;
         private bool _exitsMarkedByCancellation;
 
@@ -290,7 +304,7 @@ internal static class ControlFlowPaths
             State first;
             if (question.Start is null)
             {
-                first = new State(0, 0, marked: false, frames: null);
+                first = new State(0, 0, question.StartMarked, frames: null, cancelled: false);
             }
             else
             {
@@ -302,7 +316,7 @@ internal static class ControlFlowPaths
                 Add(start.Block, start.Top, start.Operation, EventKind.Start, question.Start);
                 Sort();
                 var index = _events[start.Block].FindIndex(e => e.Kind == EventKind.Start && e.Original == question.Start);
-                first = new State(start.Block, index + 1, marked: false, frames: null);
+                first = new State(start.Block, index + 1, question.StartMarked, frames: null, cancelled: false);
             }
 
             Sort();
@@ -319,7 +333,7 @@ internal static class ControlFlowPaths
                 Step(_work.Pop());
             }
 
-            return new PathAnswer(true, _reached.ToImmutableHashSet(), _reachedMarked.ToImmutableHashSet(), _exitsMarked, _exitsMarkedByCancellation);
+            return new PathAnswer(true, _reached.ToImmutableHashSet(), _reachedMarked.ToImmutableHashSet(), _reachedMarkedNormally.ToImmutableHashSet(), _exitsMarked, _exitsMarkedByCancellation);
         }
 
         private void Sort()
@@ -491,6 +505,7 @@ internal static class ControlFlowPaths
         {
             var block = _graph.Blocks[state.Block];
             var marked = state.Marked;
+            _cancelled = state.Cancelled;
             var events = _events[state.Block];
             for (var i = state.From; i < events.Count; i++)
             {
@@ -502,6 +517,10 @@ internal static class ControlFlowPaths
                         if (marked)
                         {
                             _reachedMarked.Add(e.Original!);
+                            if (!_cancelled)
+                            {
+                                _reachedMarkedNormally.Add(e.Original!);
+                            }
                         }
 
                         break;
@@ -573,11 +592,11 @@ internal static class ControlFlowPaths
                     {
                         var first = branch.FinallyRegions[0];
                         var frame = new Frame(first, branch.FinallyRegions.RemoveAt(0), branch.Destination, propagateFrom: null, frames);
-                        Push(new State(first.FirstBlockOrdinal, 0, marked, frame));
+                        Push(new State(first.FirstBlockOrdinal, 0, marked, frame, _cancelled));
                     }
                     else if (branch.Destination is { } destination)
                     {
-                        Push(new State(destination.Ordinal, 0, marked, frames));
+                        Push(new State(destination.Ordinal, 0, marked, frames, _cancelled));
                     }
 
                     return;
@@ -603,11 +622,11 @@ internal static class ControlFlowPaths
             else if (!frames.Remaining.IsEmpty)
             {
                 var next = frames.Remaining[0];
-                Push(new State(next.FirstBlockOrdinal, 0, marked, new Frame(next, frames.Remaining.RemoveAt(0), frames.Destination, propagateFrom: null, rest)));
+                Push(new State(next.FirstBlockOrdinal, 0, marked, new Frame(next, frames.Remaining.RemoveAt(0), frames.Destination, propagateFrom: null, rest), _cancelled));
             }
             else if (frames.Destination is { } destination)
             {
-                Push(new State(destination.Ordinal, 0, marked, rest));
+                Push(new State(destination.Ordinal, 0, marked, rest, _cancelled));
             }
         }
 
@@ -648,7 +667,7 @@ internal static class ControlFlowPaths
                 if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
                 {
                     var finallyRegion = parent.NestedRegions[parent.NestedRegions.Length - 1];
-                    Push(new State(finallyRegion.FirstBlockOrdinal, 0, marked, new Frame(finallyRegion, ImmutableArray<ControlFlowRegion>.Empty, destination: null, propagateFrom: parent, frames)));
+                    Push(new State(finallyRegion.FirstBlockOrdinal, 0, marked, new Frame(finallyRegion, ImmutableArray<ControlFlowRegion>.Empty, destination: null, propagateFrom: parent, frames), cancelled: true));
                     return;
                 }
 
@@ -663,7 +682,7 @@ internal static class ControlFlowPaths
 
                         if (handler.Kind == ControlFlowRegionKind.Catch && _symbols.CatchesCancellation(handler.ExceptionType))
                         {
-                            Push(new State(handler.FirstBlockOrdinal, 0, marked, frames));
+                            Push(new State(handler.FirstBlockOrdinal, 0, marked, frames, cancelled: true));
                             return;
                         }
 
@@ -671,7 +690,7 @@ internal static class ControlFlowPaths
                         {
                             // A filter or a narrower cancellation type: it may take it, or the search goes on.
                             var entry = handler.Kind == ControlFlowRegionKind.FilterAndHandler ? handler.NestedRegions[handler.NestedRegions.Length - 1] : handler;
-                            Push(new State(entry.FirstBlockOrdinal, 0, marked, frames));
+                            Push(new State(entry.FirstBlockOrdinal, 0, marked, frames, cancelled: true));
                         }
                     }
                 }

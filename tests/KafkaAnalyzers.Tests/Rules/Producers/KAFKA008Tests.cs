@@ -1,0 +1,217 @@
+using Microsoft.CodeAnalysis.Testing;
+using static KafkaAnalyzers.Tests.Rules.Producers.CallSiteVerifier<KafkaAnalyzers.Producers.ProducerLifetimeAnalyzer>;
+
+namespace KafkaAnalyzers.Tests.Rules.Producers;
+
+/// <summary>KAFKA008: a producer built per message or per request.</summary>
+public class KAFKA008Tests
+{
+    private const string InLoop = "ProducerBuilder.Build() runs in every iteration of this loop";
+
+    private static DiagnosticResult PerMessage(int location, string what = InLoop)
+        => Diagnostic(Descriptors.KAFKA008_ProducerPerMessage).WithLocation(location).WithArguments(what);
+
+    private static DiagnosticResult PerCall(int location, string method)
+        => PerMessage(location, $"'{method}' builds a producer, produces one message and disposes the producer on every call");
+
+    private static Task Verify(string source, params DiagnosticResult[] expected) => VerifyAsync("KAFKA008", source, expected);
+
+    // ---- flagged ----------------------------------------------------------------------------------
+
+    [Fact]
+    public Task Flags_a_producer_built_in_each_iteration() => Verify("""
+        class Exporter
+        {
+            async Task Export(ProducerConfig config, string[] rows)
+            {
+                foreach (var row in rows)
+                {
+                    using var producer = {|#0:new ProducerBuilder<Null, string>(config).Build()|};
+                    await producer.ProduceAsync("export", new Message<Null, string> { Value = row });
+                }
+            }
+        }
+        """, PerMessage(0));
+
+    [Fact]
+    public Task Flags_a_producer_built_and_used_inline_in_a_loop() => Verify("""
+        class Exporter
+        {
+            void Export(ProducerConfig config, string[] rows)
+            {
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    {|#0:new ProducerBuilder<Null, string>(config).Build()|}.Produce("export", new Message<Null, string> { Value = rows[i] });
+                }
+            }
+        }
+        """, PerMessage(0));
+
+    [Fact]
+    public Task Flags_a_per_request_producer_in_a_controller_action() => Verify("""
+        public sealed class OrdersController
+        {
+            private readonly ProducerConfig _config;
+
+            public OrdersController(ProducerConfig config) => _config = config;
+
+            public async Task<string> Post(string orderJson)
+            {
+                using var producer = {|#0:new ProducerBuilder<string, string>(_config).Build()|};
+                var result = await producer.ProduceAsync("orders", new Message<string, string> { Value = orderJson });
+                return result.Offset.ToString();
+            }
+        }
+        """, PerCall(0, "Post"));
+
+    [Fact]
+    public Task Flags_a_per_call_producer_disposed_explicitly() => Verify("""
+        public static class Notifier
+        {
+            public static void Notify(ProducerConfig config, string text)
+            {
+                var producer = {|#0:new ProducerBuilder<Null, string>(config).Build()|};
+                producer.Produce("notifications", new Message<Null, string> { Value = text }, r => Console.WriteLine(r.Error));
+                producer.Flush(TimeSpan.FromSeconds(5));
+                producer.Dispose();
+            }
+        }
+        """, PerCall(0, "Notify"));
+
+    // ---- silent -----------------------------------------------------------------------------------
+
+    [Fact]
+    public Task Silent_for_a_singleton_built_in_the_constructor() => Verify("""
+        public sealed class OrderPublisher : IDisposable
+        {
+            private readonly IProducer<string, string> _producer;
+
+            public OrderPublisher(ProducerConfig config) => _producer = new ProducerBuilder<string, string>(config).Build();
+
+            public Task PublishAsync(string json) => _producer.ProduceAsync("orders", new Message<string, string> { Value = json });
+
+            public void Dispose() => _producer.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_a_DI_factory_registration() => Verify("""
+        public static class KafkaRegistration
+        {
+            public static IServiceCollection AddKafka(this IServiceCollection services, ProducerConfig config)
+                => services.AddSingleton(_ => new ProducerBuilder<string, string>(config).Build());
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_one_producer_per_cluster_kept_in_a_dictionary() => Verify("""
+        public sealed class MultiClusterPublisher
+        {
+            private readonly Dictionary<string, IProducer<string, string>> _producers = new();
+
+            public MultiClusterPublisher(IEnumerable<ProducerConfig> clusters)
+            {
+                foreach (var cluster in clusters)
+                {
+                    _producers[cluster.BootstrapServers] = new ProducerBuilder<string, string>(cluster).Build();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_a_batch_job_that_produces_many_messages_with_one_producer() => Verify("""
+        class Exporter
+        {
+            async Task ExportAsync(ProducerConfig config, string[] rows)
+            {
+                using var producer = new ProducerBuilder<Null, string>(config).Build();
+                await Task.WhenAll(rows.Select(row => producer.ProduceAsync("export", new Message<Null, string> { Value = row })));
+                foreach (var row in rows)
+                {
+                    producer.Produce("export.audit", new Message<Null, string> { Value = row }, r => Console.WriteLine(r.Error));
+                }
+
+                producer.Flush(CancellationToken.None);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_Main_and_test_methods() => Verify("""
+        public sealed class FactAttribute : Attribute { }
+
+        public static class Program
+        {
+            public static async Task Main(string[] args)
+            {
+                using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = args[0] }).Build();
+                await producer.ProduceAsync(args[1], new Message<Null, string> { Value = args[2] });
+            }
+        }
+
+        public class PublisherTests
+        {
+            [Fact]
+            public async Task Publishes()
+            {
+                using var producer = new ProducerBuilder<Null, string>(new ProducerConfig()).Build();
+                await producer.ProduceAsync("t", new Message<Null, string> { Value = "v" });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_a_factory_method_and_a_hosted_service() => Verify("""
+        public sealed class ProducerFactory
+        {
+            public IProducer<string, string> Create(ProducerConfig config) => new ProducerBuilder<string, string>(config).Build();
+        }
+
+        public sealed class Heartbeats : BackgroundService
+        {
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                using var producer = new ProducerBuilder<Null, string>(new ProducerConfig()).Build();
+                await producer.ProduceAsync("heartbeats", new Message<Null, string> { Value = "up" }, stoppingToken);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_a_retry_loop_around_Build() => Verify("""
+        class Connector
+        {
+            IProducer<Null, string>? _producer;
+
+            void Connect(ProducerConfig config)
+            {
+                while (_producer is null)
+                {
+                    try
+                    {
+                        _producer = new ProducerBuilder<Null, string>(config).Build();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        Thread.Sleep(1000);
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_dependent_producers_built_per_call() => Verify("""
+        class Publisher
+        {
+            private readonly IProducer<Null, string> _main = new ProducerBuilder<Null, string>(new ProducerConfig()).Build();
+
+            async Task Send(byte[] payload)
+            {
+                using var producer = new DependentProducerBuilder<Null, byte[]>(_main.Handle).Build();
+                await producer.ProduceAsync("blobs", new Message<Null, byte[]> { Value = payload });
+            }
+        }
+        """);
+}
