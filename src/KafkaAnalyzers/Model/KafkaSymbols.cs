@@ -42,7 +42,7 @@ internal sealed class KafkaSymbols
         ConsumerBuild = ConsumerBuilder is null ? null : FindMethod(ConsumerBuilder, "Build", 0);
         ProducerProduce = IProducer is null ? ImmutableArray<IMethodSymbol>.Empty : Methods(IProducer, "Produce");
         ProducerProduceAsync = IProducer is null ? ImmutableArray<IMethodSymbol>.Empty : Methods(IProducer, "ProduceAsync");
-        Flow = new FlowSymbols(compilation);
+        _flow = new System.Lazy<FlowSymbols>(() => new FlowSymbols(compilation));
 
         // Producer call sites (KAFKA004-011).
         DependentProducerBuilder = Get(compilation, "Confluent.Kafka.DependentProducerBuilder`2");
@@ -56,8 +56,10 @@ internal sealed class KafkaSymbols
 
     public ImmutableArray<IMethodSymbol> IConsumerConsume { get; }
 
-    /// <summary>Tasks, cancellation and expression trees, for the flow questions (Model/Flow).</summary>
-    public FlowSymbols Flow { get; }
+    private readonly System.Lazy<FlowSymbols> _flow;
+
+    /// <summary>Consumer-side and BCL symbols of the flow model (consume loops, hand-offs, catch bodies), resolved on first use.</summary>
+    public FlowSymbols Flow => _flow.Value;
 
     public Compilation Compilation { get; }
 

@@ -12,6 +12,8 @@ internal sealed class KafkaTypeAnalysis
     private readonly Lazy<ConfigurationModel> _configurations;
     private readonly Lazy<ProducerModel> _producers;
     private readonly AnalyzerOptions _options;
+    private readonly Lazy<ConsumerModel> _consumers;
+    private readonly Lazy<ConsumeLoopModel> _consumeLoops;
 
     public KafkaTypeAnalysis(KafkaSymbols symbols, INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks, AnalyzerOptions options)
     {
@@ -21,6 +23,8 @@ internal sealed class KafkaTypeAnalysis
         _index = new Lazy<OperationIndex>(() => OperationIndex.Build(type, blocks));
         _configurations = new Lazy<ConfigurationModel>(() => ConfigurationModel.Create(symbols, _index.Value));
         _producers = new Lazy<ProducerModel>(() => ProducerModel.Create(symbols, _index.Value));
+        _consumers = new Lazy<ConsumerModel>(() => ConsumerModel.Create(symbols, _index.Value, _configurations.Value));
+        _consumeLoops = new Lazy<ConsumeLoopModel>(() => ConsumeLoopModel.Create(symbols, _index.Value, _consumers.Value, ProjectCalls));
     }
 
     public KafkaSymbols Symbols { get; }
@@ -33,6 +37,15 @@ internal sealed class KafkaTypeAnalysis
 
     /// <summary>The producers this type builds, holds or is handed, and every produce call (Model/Instances).</summary>
     public ProducerModel Producers => _producers.Value;
+
+    /// <summary>The consumers of the type: where each is built, with which configuration, owned or not, every call on it.</summary>
+    public ConsumerModel Consumers => _consumers.Value;
+
+    /// <summary>The consume loops and message handlers of the type, their results and catch clauses.</summary>
+    public ConsumeLoopModel ConsumeLoops => _consumeLoops.Value;
+
+    /// <summary>"Calls into the project" for this compilation (shared by every type).</summary>
+    public ProjectCalls ProjectCalls => ProjectCalls.For(Symbols, _options);
 
     public KafkaAnalyzerOptions OptionsFor(SyntaxTree tree) => KafkaAnalyzerOptions.For(_options, tree);
 

@@ -65,6 +65,9 @@ internal sealed class OperationIndex
         return index;
     }
 
+    /// <summary>Each indexed operation tree (member body, initializer) with the member it belongs to, in source order.</summary>
+    public IEnumerable<(ISymbol Owner, IOperation Root)> Roots => _ownerByRoot.Select(pair => (pair.Value, pair.Key));
+
     public IReadOnlyList<IOperation> ReferencesTo(ISymbol symbol)
         => _references.TryGetValue(symbol, out var list) ? list : (IReadOnlyList<IOperation>)System.Array.Empty<IOperation>();
 

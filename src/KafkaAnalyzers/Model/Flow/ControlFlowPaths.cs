@@ -573,7 +573,7 @@ internal static class ControlFlowPaths
             switch (branch.Semantics)
             {
                 case ControlFlowBranchSemantics.Throw:
-                    if (FlowSymbols.DerivesFrom(source.BranchValue?.WalkDownConversions().Type, _symbols.OperationCanceledException))
+                    if (FlowSymbols.InheritsFrom(source.BranchValue?.WalkDownConversions().Type, _symbols.OperationCanceledException))
                     {
                         Propagate(source.EnclosingRegion, marked, frames);
                     }

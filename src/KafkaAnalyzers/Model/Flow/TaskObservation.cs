@@ -324,5 +324,5 @@ internal static class TaskObservation
     /// <summary><c>Task.Run</c> and <c>TaskFactory.StartNew</c>: the lambda's returned task is carried by the call's task.</summary>
     public static bool IsFireAndForgetStart(IMethodSymbol method, FlowSymbols symbols)
         => (method.Name == "Run" && SymbolEqualityComparer.Default.Equals(method.ContainingType, symbols.Task))
-           || (method.Name == "StartNew" && FlowSymbols.DerivesFrom(method.ContainingType, symbols.TaskFactory));
+           || (method.Name == "StartNew" && (FlowSymbols.InheritsFrom(method.ContainingType, symbols.TaskFactory) || FlowSymbols.InheritsFrom(method.ContainingType, symbols.TaskFactoryOfT)));
 }
