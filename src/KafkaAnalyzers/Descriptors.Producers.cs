@@ -110,7 +110,7 @@ internal static partial class Descriptors
         Categories.Reliability,
         DiagnosticSeverity.Info,
         "Flush after every message",
-        "Flush {0} waits a full broker round-trip for each message and defeats batching; flush at shutdown or at batch boundaries",
+        "Flush {0}: it waits a full broker round-trip for each message and defeats batching; flush at shutdown or at batch boundaries",
         "Flush blocks until every queued message is acknowledged. Called after each message it turns the producer into one synchronous request per message.",
         dataLoss: false);
 }

@@ -159,9 +159,10 @@ internal static class DeliveryFailureSurfacing
     {
         var interlocked = TypeName(model, position, "System.Threading.Interlocked");
         var invalid = TypeName(model, position, "System.InvalidOperationException");
+        var exception = TypeName(model, position, "System.Exception");
         var local = UniqueName(model, position, "deliveryFailure");
         return $$"""
-            if ({{interlocked}}.Exchange(ref {{field}}, null) is { } {{local}})
+            if ({{interlocked}}.Exchange(ref {{field}}, null) is {{exception}} {{local}})
             {
                 throw new {{invalid}}("A message produced earlier was not delivered to Kafka; see the inner exception.", {{local}});
             }
@@ -176,7 +177,7 @@ internal static class DeliveryFailureSurfacing
     public static StatementSyntax StatementThenBlankLine(string text, string newLine)
     {
         var statement = Statement(text);
-        return statement.WithTrailingTrivia(statement.GetTrailingTrivia().Add(SyntaxFactory.ElasticCarriageReturnLineFeed).Add(SyntaxFactory.EndOfLine(newLine)));
+        return statement.WithTrailingTrivia(statement.GetTrailingTrivia().Add(SyntaxFactory.ElasticEndOfLine(newLine)).Add(SyntaxFactory.EndOfLine(newLine)));
     }
 
     /// <summary>Replaces the whitespace of parsed text with elastic trivia, so that the formatter lays it out where it lands.</summary>
@@ -186,7 +187,7 @@ internal static class DeliveryFailureSurfacing
                 node.DescendantTrivia(descendIntoTrivia: false),
                 (original, _) => original.Kind() switch
                 {
-                    SyntaxKind.EndOfLineTrivia => SyntaxFactory.ElasticCarriageReturnLineFeed,
+                    SyntaxKind.EndOfLineTrivia => SyntaxFactory.ElasticEndOfLine(original.ToString()),
                     SyntaxKind.WhitespaceTrivia => SyntaxFactory.ElasticSpace,
                     _ => original,
                 })

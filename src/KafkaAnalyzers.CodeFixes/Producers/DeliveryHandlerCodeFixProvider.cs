@@ -102,7 +102,9 @@ public sealed class DeliveryHandlerCodeFixProvider : CodeFixProvider
             }
             else
             {
-                editor.InsertMembers(pair.Key, 0, new[] { field });
+                // First member: keep a blank line between it and what follows.
+                var newLine = DeliveryFailureSurfacing.NewLine(root);
+                editor.InsertMembers(pair.Key, 0, new[] { field.WithTrailingTrivia(field.GetTrailingTrivia().Add(SyntaxFactory.EndOfLine(newLine))) });
             }
         }
 
@@ -356,13 +358,13 @@ public sealed class DeliveryHandlerCodeFixProvider : CodeFixProvider
         }
 
         var surface = DeliveryFailureSurfacing.SurfaceReport(model, bodyPosition, report, logger, field, reportType.TypeArguments[0], reportType.TypeArguments[1]);
-        var branch = DeliveryFailureSurfacing.Statement($$"""
+        var branch = DeliveryFailureSurfacing.StatementThenBlankLine($$"""
             if ({{report}}.Error.IsError)
             {
                 {{surface}}
                 return;
             }
-            """);
+            """, DeliveryFailureSurfacing.NewLine(function.SyntaxTree.GetRoot(cancellationToken)));
         var check = field is null ? null : DeliveryFailureSurfacing.StatementThenBlankLine(DeliveryFailureSurfacing.ThrowIfCaptured(model, site!.Anchor.SpanStart, field), DeliveryFailureSurfacing.NewLine(function.SyntaxTree.GetRoot(cancellationToken)));
         var title = logger is null
             ? "Check report.Error: capture failures and throw them on the next call"

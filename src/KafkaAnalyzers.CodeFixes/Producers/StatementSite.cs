@@ -56,26 +56,30 @@ internal sealed class StatementSite
     /// <summary>Puts <paramref name="before"/> ahead of the statement and <paramref name="after"/> behind it.</summary>
     public void Surround(DocumentEditor editor, StatementSyntax[] before, StatementSyntax[] after)
     {
+        var newLine = DeliveryFailureSurfacing.NewLine(editor.OriginalRoot);
         if (Statement is { Parent: BlockSyntax or SwitchSectionSyntax })
         {
             if (before.Length > 0)
             {
-                editor.InsertBefore(Statement, before);
+                editor.InsertBefore(Statement, before.Select(s => EndLine(s, newLine)));
             }
 
             if (after.Length > 0)
             {
-                editor.InsertAfter(Statement, after);
+                editor.InsertAfter(Statement, after.Select(s => EndLine(s, newLine)));
             }
 
             return;
         }
 
-        editor.ReplaceNode(Anchor, (current, _) => Rewrite(current, before, after));
+        editor.ReplaceNode(Anchor, (current, _) => Rewrite(current, before, after, newLine));
     }
 
-    private static SyntaxNode Rewrite(SyntaxNode current, StatementSyntax[] before, StatementSyntax[] after)
+    private static SyntaxNode Rewrite(SyntaxNode current, StatementSyntax[] before, StatementSyntax[] after, string newLine)
     {
+        BlockSyntax Block(StatementSyntax[] first, StatementSyntax statement, StatementSyntax[] last)
+            => SyntaxFactory.Block(first.Append(statement).Concat(last).Select(s => EndLine(s, newLine))).WithAdditionalAnnotations(Formatter.Annotation);
+
         switch (current)
         {
             case ExpressionStatementSyntax statement:
@@ -107,8 +111,13 @@ internal sealed class StatementSite
 
     private static StatementSyntax Body(ExpressionSyntax expression, SyntaxToken semicolon)
         => SyntaxFactory.ExpressionStatement(expression.WithoutTrivia())
-            .WithTrailingTrivia(semicolon.TrailingTrivia.Where(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia)));
+            .WithTrailingTrivia(semicolon.TrailingTrivia.Any(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))
+                ? semicolon.TrailingTrivia.Where(t => !t.IsKind(SyntaxKind.EndOfLineTrivia))
+                : Enumerable.Empty<SyntaxTrivia>());
 
-    private static BlockSyntax Block(StatementSyntax[] before, StatementSyntax statement, StatementSyntax[] after)
-        => SyntaxFactory.Block(before.Append(statement).Concat(after)).WithAdditionalAnnotations(Formatter.Annotation);
+    /// <summary>Each statement of a generated block ends its line (an elastic one, which the formatter may lay out).</summary>
+    private static StatementSyntax EndLine(StatementSyntax statement, string newLine)
+        => statement.GetTrailingTrivia().Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia))
+            ? statement
+            : statement.WithTrailingTrivia(statement.GetTrailingTrivia().Add(SyntaxFactory.ElasticEndOfLine(newLine)));
 }

@@ -129,8 +129,8 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
     {
         var function = FlowGraphs.FunctionOf(start ?? disposals[0]);
         var flushes = instance.Flushes.Where(f => InFunction(f.Invocation, function)).ToList();
-        var anyFlush = flushes.Select(f => (IOperation)f.Invocation).Concat(flushingCalls).ToList();
-        var accountingFlush = flushes.Where(f => f.Accounts).Select(f => (IOperation)f.Invocation).Concat(flushingCalls).ToList();
+        var anyFlush = flushes.Select(f => FlowPoint(f.Invocation)).Concat(flushingCalls).ToList();
+        var accountingFlush = flushes.Where(f => f.Accounts).Select(f => FlowPoint(f.Invocation)).Concat(flushingCalls).ToList();
 
         var targets = disposals.Where(d => FlowGraphs.FunctionOf(d) == function).ToList();
         if (targets.Count == 0)
@@ -168,6 +168,13 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// Where a flush counts on the graph: <c>producer?.Flush(..)</c> as a whole, so the path where the
+    /// producer is null (nothing was ever queued) counts as flushed too.
+    /// </summary>
+    private static IOperation FlowPoint(IInvocationOperation flush)
+        => flush.Instance is IConditionalAccessInstanceOperation && flush.Parent is IConditionalAccessOperation access ? access : flush;
 
     /// <summary>Where a disposal is reported: the <c>using</c> keyword's statement head or the <c>Dispose()</c> call.</summary>
     internal static Location DisposalLocation(IOperation disposal)

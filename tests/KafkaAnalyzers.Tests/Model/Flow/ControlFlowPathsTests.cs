@@ -525,4 +525,78 @@ public class ControlFlowPathsTests
         Assert.True(answer.ExitsMarked);
         Assert.False(answer.ExitsMarkedByCancellation);
     }
+
+    [Fact]
+    public void Start_marked_asks_about_a_method_entered_with_messages_already_queued()
+    {
+        var harness = FlowHarness.Create(Prelude + """
+            class Service
+            {
+                private readonly Sink _sink = Sink.Open();
+
+                void Dispose(bool flush)
+                {
+                    if (flush)
+                    {
+                        _sink.Flush();
+                    }
+
+                    _sink.Dispose();
+                }
+            }
+            """);
+        var targets = harness.Calls("Dispose", "Dispose");
+        var marked = ControlFlowPaths.Ask(new PathQuestion(null, targets, Array.Empty<IOperation>(), harness.Calls("Dispose", "Flush"), startMarked: true), harness.Symbols);
+        var clean = ControlFlowPaths.Ask(new PathQuestion(null, targets, Array.Empty<IOperation>(), harness.Calls("Dispose", "Flush"), startMarked: false), harness.Symbols);
+        Assert.True(marked.IsReachedMarked(targets.Single()));
+        Assert.Empty(clean.ReachedMarked);
+    }
+
+    [Fact]
+    public void Targets_reached_marked_only_by_cancellation_are_told_apart()
+    {
+        var (_, answer, targets) = Ask("""
+            class Service
+            {
+                async Task Run(CancellationToken token)
+                {
+                    var sink = Sink.Open();
+                    try
+                    {
+                        sink.Produce();
+                        await Task.Delay(10, token);
+                        sink.Flush();
+                    }
+                    finally
+                    {
+                        sink.Dispose();
+                    }
+                }
+            }
+            """);
+        var dispose = Assert.Single(targets);
+        Assert.True(answer.IsReachedMarked(dispose));
+        Assert.DoesNotContain(dispose, answer.ReachedMarkedNormally);
+    }
+
+    [Fact]
+    public void Unanswered_when_a_mark_is_in_a_local_function()
+    {
+        var harness = FlowHarness.Create(Prelude + """
+            class Service
+            {
+                void Run()
+                {
+                    using var sink = Sink.Open();
+                    Send();
+
+                    void Send() => sink.Produce();
+                }
+            }
+            """);
+        var answer = ControlFlowPaths.Ask(
+            new PathQuestion(harness.Calls("Run", "Open").Single(), harness.Usings("Run"), harness.Calls("Run", "Produce"), Array.Empty<IOperation>()),
+            harness.Symbols);
+        Assert.False(answer.Answered);
+    }
 }

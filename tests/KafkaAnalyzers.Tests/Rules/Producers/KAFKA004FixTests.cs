@@ -113,7 +113,7 @@ public class KAFKA004FixTests
 
             public void Charge(string json)
             {
-                if (Interlocked.Exchange(ref _deliveryFailure, null) is { } deliveryFailure)
+                if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception deliveryFailure)
                 {
                     throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", deliveryFailure);
                 }
@@ -129,7 +129,7 @@ public class KAFKA004FixTests
 
             public void Refund(string json)
             {
-                if (Interlocked.Exchange(ref _deliveryFailure, null) is { } deliveryFailure)
+                if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception deliveryFailure)
                 {
                     throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", deliveryFailure);
                 }
@@ -201,7 +201,7 @@ public class KAFKA004FixTests
             {
                 foreach (var row in rows)
                 {
-                    if (Interlocked.Exchange(ref _deliveryFailure, null) is { } deliveryFailure)
+                    if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception deliveryFailure)
                     {
                         throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", deliveryFailure);
                     }
@@ -241,7 +241,7 @@ public class KAFKA004FixTests
             {
                 if (json.Length > 0)
                 {
-                    if (Interlocked.Exchange(ref _deliveryFailure, null) is { } deliveryFailure)
+                    if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception deliveryFailure)
                     {
                         throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", deliveryFailure);
                     }
