@@ -1,9 +1,11 @@
+using AntiPatterns.Export;
 using AntiPatterns.Inventory;
 using AntiPatterns.Orders;
 using AntiPatterns.Payments;
 using AntiPatterns.Safe;
 using AntiPatterns.Security;
 using AntiPatterns.Telemetry;
+using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -11,13 +13,26 @@ using Microsoft.Extensions.Hosting;
 // only built, never run against a cluster.
 var builder = Host.CreateApplicationBuilder(args);
 
+// One producer for the whole process, shared by every class that sends (see KAFKA008).
+builder.Services.AddSingleton(_ => new ProducerBuilder<string, string>(new ProducerConfig
+{
+    BootstrapServers = builder.Configuration["Kafka:BootstrapServers"],
+    EnableIdempotence = true,
+}).Build());
+
 builder.Services.AddSingleton<OrderEventsPublisher>();
+builder.Services.AddSingleton<OrderApiController>();
+builder.Services.AddSingleton<CustomerExporter>();
+builder.Services.AddSingleton<PaymentPublisher>();
 builder.Services.AddSingleton<PaymentProducerFactory>();
 builder.Services.AddSingleton<TelemetryPublisher>();
 builder.Services.AddSingleton<KafkaClientSettings>();
 builder.Services.AddHostedService<InventoryProjectionService>();
 
 builder.Services.AddSingleton<SafeOrderPublisher>();
+builder.Services.AddSingleton<SafeOrderApiController>();
+builder.Services.AddSingleton<SafeCustomerExporter>();
+builder.Services.AddSingleton<SafePaymentPublisher>();
 builder.Services.AddSingleton<SafeClientSettings>();
 builder.Services.AddHostedService<SafeInventoryProjectionService>();
 
