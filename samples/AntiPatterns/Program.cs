@@ -6,6 +6,7 @@ using AntiPatterns.Safe;
 using AntiPatterns.Security;
 using AntiPatterns.Telemetry;
 using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -14,9 +15,9 @@ using Microsoft.Extensions.Hosting;
 var builder = Host.CreateApplicationBuilder(args);
 
 // One producer for the whole process, shared by every class that sends (see KAFKA008).
-builder.Services.AddSingleton(_ => new ProducerBuilder<string, string>(new ProducerConfig
+builder.Services.AddSingleton(services => new ProducerBuilder<string, string>(new ProducerConfig
 {
-    BootstrapServers = builder.Configuration["Kafka:BootstrapServers"],
+    BootstrapServers = services.GetRequiredService<IConfiguration>()["Kafka:BootstrapServers"],
     EnableIdempotence = true,
 }).Build());
 
