@@ -14,7 +14,10 @@ public sealed class HandlerCircuitBreakerOptions
     /// <summary>The share of failed calls within <see cref="SamplingDuration"/> that opens the breaker. Default 0.5.</summary>
     public double FailureRatio { get; set; } = 0.5;
 
-    /// <summary>How many calls within <see cref="SamplingDuration"/> are needed before the breaker may open. Default 20.</summary>
+    /// <summary>
+    /// How many calls within <see cref="SamplingDuration"/> are needed before the breaker may open. Default 20. Must be
+    /// greater than <see cref="HandlerRetryOptions.MaxAttempts"/>, so that one message failing on its own cannot open it.
+    /// </summary>
     public int MinimumThroughput { get; set; } = 20;
 
     /// <summary>The window over which failures are counted. Default 30 s.</summary>

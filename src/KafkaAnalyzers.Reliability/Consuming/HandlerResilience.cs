@@ -12,14 +12,24 @@ namespace KafkaAnalyzers.Reliability.Consuming;
 /// The Polly.Core pipelines around the handler and around the dead-letter sink.
 /// Handler pipeline, outermost first:
 /// <list type="number">
-/// <item>wait while the circuit breaker is open (unbounded; does not use up the message's attempts);</item>
+/// <item>wait while the circuit breaker is open (unbounded; waiting does not use up the message's attempts);</item>
 /// <item>retry transient failures with exponential backoff and jitter, up to the attempt limit;</item>
 /// <item>the circuit breaker, which counts transient failures only.</item>
 /// </list>
+/// The attempt limit is a budget per message, kept in <see cref="AttemptsKey"/>: every handler call counts,
+/// including a half-open probe, and the count survives breaker openings. (Polly's retry counts per execution,
+/// and the wait for the breaker starts a new one: counted that way, a message that kept the breaker opening
+/// started over each time and was never dead-lettered.)
 /// </summary>
 internal sealed class HandlerResilience
 {
     public static readonly ResiliencePropertyKey<ConsumeResult<byte[], byte[]>> MessageKey = new("KafkaAnalyzers.Reliability.ConsumedMessage");
+
+    /// <summary>The message's handler calls so far, across breaker openings.</summary>
+    public static readonly ResiliencePropertyKey<HandlerAttempts> AttemptsKey = new("KafkaAnalyzers.Reliability.HandlerAttempts");
+
+    /// <summary>The message's attempt budget when it differs from <see cref="HandlerRetryOptions.MaxAttempts"/> (a message from a retry tier).</summary>
+    public static readonly ResiliencePropertyKey<int> MaxAttemptsKey = new("KafkaAnalyzers.Reliability.MaxAttempts");
 
     private readonly IFailureClassifier classifier;
     private readonly ConsumerMetrics metrics;
@@ -31,7 +41,8 @@ internal sealed class HandlerResilience
         this.classifier = classifier;
         this.metrics = metrics;
         this.logger = logger;
-        Handler = BuildHandlerPipeline(options.Retry, options.CircuitBreaker);
+        var mostAttempts = Math.Max(options.Retry.MaxAttempts, options.RetryTopics is { Enabled: true } tiers ? tiers.AttemptsPerTier : 1);
+        Handler = BuildHandlerPipeline(options.Retry, options.CircuitBreaker, mostAttempts);
         DeadLetter = BuildDeadLetterPipeline(options.DeadLetter);
     }
 
@@ -66,13 +77,16 @@ internal sealed class HandlerResilience
         }
     }
 
+    private static bool BudgetSpent(ResilienceContext context, int maxAttempts) =>
+        context.Properties.TryGetValue(AttemptsKey, out var attempts) && attempts.Count >= maxAttempts;
+
     private bool IsTransientFailure(Outcome<object> outcome, ResilienceContext context) =>
         outcome.Exception is { } exception
         && exception is not BrokenCircuitException
         && !context.CancellationToken.IsCancellationRequested
         && Classify(exception) == FailureCategory.Transient;
 
-    private ResiliencePipeline BuildHandlerPipeline(HandlerRetryOptions retry, HandlerCircuitBreakerOptions breaker)
+    private ResiliencePipeline BuildHandlerPipeline(HandlerRetryOptions retry, HandlerCircuitBreakerOptions breaker, int mostAttempts)
     {
         var builder = new ResiliencePipelineBuilder();
         if (breaker.Enabled)
@@ -94,13 +108,16 @@ internal sealed class HandlerResilience
             });
         }
 
-        if (retry.MaxAttempts > 1)
+        if (mostAttempts > 1)
         {
+            var maxAttempts = retry.MaxAttempts;
             builder.AddRetry(new RetryStrategyOptions
             {
                 Name = "TransientFailures",
-                ShouldHandle = args => ValueTask.FromResult(IsTransientFailure(args.Outcome, args.Context)),
-                MaxRetryAttempts = retry.MaxAttempts - 1,
+                ShouldHandle = args => ValueTask.FromResult(
+                    IsTransientFailure(args.Outcome, args.Context)
+                    && !BudgetSpent(args.Context, args.Context.Properties.TryGetValue(MaxAttemptsKey, out var limit) ? limit : maxAttempts)),
+                MaxRetryAttempts = mostAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = retry.Delay,
@@ -110,7 +127,8 @@ internal sealed class HandlerResilience
                     if (args.Context.Properties.TryGetValue(MessageKey, out var message))
                     {
                         metrics.MessageRetried(message.Topic, args.Outcome.Exception!);
-                        ConsumerLog.Retrying(logger, args.Outcome.Exception!, message.Topic, message.Partition.Value, message.Offset.Value, args.AttemptNumber + 1, args.RetryDelay);
+                        var next = args.Context.Properties.TryGetValue(AttemptsKey, out var attempts) ? attempts.Count + 1 : args.AttemptNumber + 2;
+                        ConsumerLog.Retrying(logger, args.Outcome.Exception!, message.Topic, message.Partition.Value, message.Offset.Value, next, args.RetryDelay);
                     }
 
                     return default;
@@ -182,4 +200,10 @@ internal sealed class HandlerResilience
 
         return builder.Build();
     }
+}
+
+/// <summary>A message's handler calls, counted across retries and breaker openings.</summary>
+internal class HandlerAttempts
+{
+    public int Count { get; set; }
 }

@@ -3,7 +3,11 @@ namespace KafkaAnalyzers.Reliability.Consuming;
 /// <summary>Retries of transient handler failures: exponential backoff with jitter, then the dead-letter sink.</summary>
 public sealed class HandlerRetryOptions
 {
-    /// <summary>How many times a message is handled at most before it is dead-lettered as transient (1 = no retry). Default 5.</summary>
+    /// <summary>
+    /// How many times a message is handled at most before it is dead-lettered as transient (1 = no retry). Default 5.
+    /// This is a budget per message: every handler call counts, including a circuit breaker's half-open probe,
+    /// and calls made before the breaker opened still count after it closes (waiting for the breaker costs none).
+    /// </summary>
     public int MaxAttempts { get; set; } = 5;
 
     /// <summary>The delay before the first retry; it doubles on each retry, with jitter. Default 200 ms.</summary>

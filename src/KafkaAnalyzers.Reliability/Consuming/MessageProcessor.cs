@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaAnalyzers.Reliability.DeadLetters;
+using KafkaAnalyzers.Reliability.RetryTopics;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -22,6 +23,7 @@ internal sealed class MessageProcessor<TKey, TValue>
     private readonly ILogger logger;
     private readonly string groupId;
     private readonly Action<Exception, string> stopConsumer;
+    private readonly RetryTopicRouter? retryTopics;
 
     public MessageProcessor(
         Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> handler,
@@ -32,7 +34,8 @@ internal sealed class MessageProcessor<TKey, TValue>
         ConsumerMetrics metrics,
         ILogger logger,
         string groupId,
-        Action<Exception, string> stopConsumer)
+        Action<Exception, string> stopConsumer,
+        RetryTopicRouter? retryTopics = null)
     {
         this.handler = handler;
         this.keyDeserializer = keyDeserializer;
@@ -43,6 +46,7 @@ internal sealed class MessageProcessor<TKey, TValue>
         this.logger = logger;
         this.groupId = groupId;
         this.stopConsumer = stopConsumer;
+        this.retryTopics = retryTopics;
     }
 
     public async Task ProcessAsync(WorkItem item)
@@ -58,6 +62,20 @@ internal sealed class MessageProcessor<TKey, TValue>
         var started = Stopwatch.GetTimestamp();
         using var activity = ConsumerTracing.StartProcess(message, groupId);
 
+        // Retry topics: where the message stands, and whether it must follow an earlier message of its key.
+        var position = retryTopics?.Locate(message);
+        if (position?.Problem is { } unreadable)
+        {
+            await DeadLetterAsync(item, new FormatException(unreadable), FailureCategory.Permanent, attempts: 0, started, position).ConfigureAwait(false);
+            return;
+        }
+
+        if (position is not null && retryTopics!.MustFollow(message, position) is { } followTier)
+        {
+            await RetryLaterAsync(item, position, followTier, failure: null, position.PreviousAttempts).ConfigureAwait(false);
+            return;
+        }
+
         ConsumeResult<TKey, TValue> typed;
         try
         {
@@ -66,13 +84,19 @@ internal sealed class MessageProcessor<TKey, TValue>
         catch (MessageDeserializationException undeserializable)
         {
             ConsumerTracing.RecordFailure(activity, undeserializable, "dead_lettered");
-            await DeadLetterAsync(item, undeserializable, FailureCategory.Permanent, attempts: 1, started).ConfigureAwait(false);
+            await DeadLetterAsync(item, undeserializable, FailureCategory.Permanent, attempts: (position?.PreviousAttempts ?? 0) + 1, started, position).ConfigureAwait(false);
             return;
         }
 
         var attempt = new Attempt(handler, typed);
         var context = ResilienceContextPool.Shared.Get(cancellation);
         context.Properties.Set(HandlerResilience.MessageKey, message);
+        context.Properties.Set(HandlerResilience.AttemptsKey, attempt);
+        if (position is not null)
+        {
+            context.Properties.Set(HandlerResilience.MaxAttemptsKey, retryTopics!.AttemptsFor(position));
+        }
+
         try
         {
             await resilience.Handler.ExecuteAsync(
@@ -94,8 +118,16 @@ internal sealed class MessageProcessor<TKey, TValue>
         catch (Exception failure)
         {
             var category = resilience.Classify(failure);
+            var attempts = (position?.PreviousAttempts ?? 0) + Math.Max(attempt.Count, 1);
+            if (category == FailureCategory.Transient && position is not null && retryTopics!.NextTier(position) is { } nextTier)
+            {
+                ConsumerTracing.RecordFailure(activity, failure, "retry_topic");
+                await RetryLaterAsync(item, position, nextTier, failure, attempts).ConfigureAwait(false);
+                return;
+            }
+
             ConsumerTracing.RecordFailure(activity, failure, "dead_lettered");
-            await DeadLetterAsync(item, failure, category, Math.Max(attempt.Count, 1), started).ConfigureAwait(false);
+            await DeadLetterAsync(item, failure, category, attempts, started, position).ConfigureAwait(false);
             return;
         }
         finally
@@ -104,6 +136,11 @@ internal sealed class MessageProcessor<TKey, TValue>
         }
 
         item.Owner.Tracker.Complete(item.Tracked);
+        if (position is not null)
+        {
+            retryTopics!.Finished(message, position, deadLettered: null);
+        }
+
         metrics.MessageProcessed(message.Topic, Stopwatch.GetElapsedTime(started));
     }
 
@@ -143,9 +180,10 @@ internal sealed class MessageProcessor<TKey, TValue>
         }
     }
 
-    private async Task DeadLetterAsync(WorkItem item, Exception failure, FailureCategory category, int attempts, long started)
+    private async Task DeadLetterAsync(WorkItem item, Exception failure, FailureCategory category, int attempts, long started, RetryPosition? position = null)
     {
-        var message = item.Message;
+        // A message from a retry tier is dead-lettered as the message it originally was (topic, partition, offset).
+        var message = position is null ? item.Message : retryTopics!.DeadLetterView(item.Message, position);
         var cancellation = item.Owner.Revoked;
         var context = ResilienceContextPool.Shared.Get(cancellation);
         context.Properties.Set(HandlerResilience.MessageKey, message);
@@ -184,16 +222,47 @@ internal sealed class MessageProcessor<TKey, TValue>
         }
 
         item.Owner.Tracker.Complete(item.Tracked);
+        if (position is not null)
+        {
+            retryTopics!.Finished(item.Message, position, category);
+        }
+
         metrics.MessageDeadLettered(message.Topic, category, Stopwatch.GetElapsedTime(started));
         ConsumerLog.DeadLettered(logger, failure, category.ToString(), message.Topic, message.Partition.Value, message.Offset.Value, attempts);
     }
 
-    private sealed class Attempt(Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> handler, ConsumeResult<TKey, TValue> message)
+    /// <summary>
+    /// Sends the message to a retry tier (after a transient failure, or behind an earlier message of its key) and
+    /// completes it once the tier acknowledged it. If it cannot be sent, the consumer stops without storing it.
+    /// </summary>
+    private async Task RetryLaterAsync(WorkItem item, RetryPosition position, int tier, Exception? failure, int attempts)
+    {
+        var message = item.Message;
+        var cancellation = item.Owner.Revoked;
+        try
+        {
+            await retryTopics!.SendAsync(message, position, tier, failure, attempts, cancellation).ConfigureAwait(false);
+        }
+        catch (Exception) when (cancellation.IsCancellationRequested)
+        {
+            metrics.MessageAbandoned(message.Topic);
+            return;
+        }
+        catch (Exception sendFailure)
+        {
+            // As for a dead letter: never skip. The offset is not stored; the consumer stops.
+            metrics.DeadLetterFailed(message.Topic);
+            stopConsumer(sendFailure, "a retry topic could not be written");
+            return;
+        }
+
+        item.Owner.Tracker.Complete(item.Tracked);
+    }
+
+    private sealed class Attempt(Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> handler, ConsumeResult<TKey, TValue> message) : HandlerAttempts
     {
         public Func<ConsumeResult<TKey, TValue>, CancellationToken, Task> Handler { get; } = handler;
 
         public ConsumeResult<TKey, TValue> Message { get; } = message;
-
-        public int Count { get; set; }
     }
 }

@@ -25,6 +25,12 @@ internal sealed class PartitionPauser
         this.logger = logger;
     }
 
+    /// <summary>Partitions that stay paused when the others resume (retry-tier partitions waiting for a due time).</summary>
+    public Func<TopicPartition, bool>? KeepPaused { get; set; }
+
+    /// <summary>Whether every assigned partition is paused for a reason (breaker, backpressure, stopping).</summary>
+    public bool IsPausing => pausing;
+
     /// <summary>Newly assigned partitions take the current state on the next <see cref="Apply"/>.</summary>
     public void OnAssigned(IEnumerable<TopicPartition> partitions) => unsettled.UnionWith(partitions);
 
@@ -79,7 +85,7 @@ internal sealed class PartitionPauser
         else
         {
             // Resume newly assigned partitions too: librdkafka may keep a partition paused across a reassignment.
-            var targets = paused.Union(unsettled).ToList();
+            var targets = paused.Union(unsettled).Where(p => KeepPaused?.Invoke(p) != true).ToList();
             if (!Change(consumer, targets, pause: false))
             {
                 return;

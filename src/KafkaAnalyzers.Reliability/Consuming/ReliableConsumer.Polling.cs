@@ -16,7 +16,15 @@ public sealed partial class ReliableConsumer<TKey, TValue>
     private void PollOnce(IConsumer<byte[], byte[]> kafka, bool dispatch)
     {
         StoreCompletedOffsets(kafka);
-        if (dispatch && !backpressure && !WaitForFreeSlot())
+        if (dispatch)
+        {
+            ReleaseDueRetries(kafka);
+        }
+
+        // An open breaker pauses at once. Waiting for a free slot first would put the pause off for as long as
+        // the window stays full (up to BackpressurePauseAfter): the messages in it are waiting for the breaker.
+        var breakerOpen = dispatch && resilience.IsBreakerBlocking;
+        if (dispatch && !backpressure && !breakerOpen && !WaitForFreeSlot())
         {
             return;
         }
@@ -40,15 +48,20 @@ public sealed partial class ReliableConsumer<TKey, TValue>
         }
 
         // Not dispatched while stopping: never stored, so delivered again after the restart.
-        if (result is null || result.IsPartitionEOF || !dispatch)
+        if (result is null || result.IsPartitionEOF || !dispatch || HoldUntilDue(kafka, result))
         {
             return;
         }
 
+        Dispatch(result);
+    }
+
+    private void Dispatch(ConsumeResult<byte[], byte[]> result)
+    {
         var owner = assigned.GetOrAssign(result.TopicPartition);
         var tracked = owner.Tracker.Track(result.Offset, result.LeaderEpoch);
         metrics.InFlightChanged(1);
-        scheduler.Enqueue(new WorkItem(result, owner, tracked), OrderingKey.For(result.Topic, result.Partition.Value, result.Message.Key));
+        scheduler.Enqueue(new WorkItem(result, owner, tracked), OrderingKeyOf(result));
     }
 
     private string? PauseReason(bool consuming)

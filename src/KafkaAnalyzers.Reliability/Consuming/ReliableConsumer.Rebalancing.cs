@@ -43,6 +43,7 @@ public sealed partial class ReliableConsumer<TKey, TValue>
         var pending = owners.Sum(owner => owner.Tracker.PendingCount);
         assigned.Release(partitions);
         pauser.OnRevoked(partitions);
+        RetryPartitionsRevoked(partitions);
 
         // The new owner starts from the committed offset: commit now rather than rely on a later auto-commit.
         Commit(kafka, owners, "partitions revoked");
@@ -54,6 +55,7 @@ public sealed partial class ReliableConsumer<TKey, TValue>
         var partitions = lost.Select(p => p.TopicPartition).ToList();
         assigned.Release(partitions);
         pauser.OnRevoked(partitions);
+        RetryPartitionsRevoked(partitions);
         ConsumerLog.Lost(logger, string.Join(", ", partitions));
     }
 

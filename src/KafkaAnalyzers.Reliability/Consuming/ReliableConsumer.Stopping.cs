@@ -44,6 +44,7 @@ public sealed partial class ReliableConsumer<TKey, TValue>
         {
             kafka.Dispose();
             pauser.Forget();
+            StopRetryTopics();
             Finish();
         }
     }
@@ -63,6 +64,7 @@ public sealed partial class ReliableConsumer<TKey, TValue>
         finally
         {
             pauser.Forget();
+            StopRetryTopics();
             Finish();
         }
     }

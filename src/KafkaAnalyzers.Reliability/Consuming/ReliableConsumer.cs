@@ -85,6 +85,7 @@ public sealed partial class ReliableConsumer<TKey, TValue> : IAsyncDisposable
         logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(ReliableConsumer<,>).FullName!.Split('`')[0]);
         metrics = new ConsumerMetrics(groupId);
         resilience = new HandlerResilience(options, failureClassifier ?? DefaultFailureClassifier.Instance, metrics, logger);
+        retryTopics = CreateRetryTopics(options);
         var processor = new MessageProcessor<TKey, TValue>(
             handler,
             keyDeserializer ?? BuiltInDeserializers.For<TKey>("keyDeserializer"),
@@ -94,10 +95,11 @@ public sealed partial class ReliableConsumer<TKey, TValue> : IAsyncDisposable
             metrics,
             logger,
             groupId,
-            Fail);
+            Fail,
+            retryTopics);
         scheduler = new KeyedWorkScheduler<WorkItem>(options.MaxConcurrency, item => ProcessCountedAsync(processor, item), ex => Fail(ex, "a bug in message processing"));
-        assigned = new AssignedPartitions(abandonAll.Token);
-        pauser = new PartitionPauser(metrics, logger);
+        assigned = new AssignedPartitions(abandonAll.Token, failure => ConsumerLog.ProcessingBug(logger, failure));
+        pauser = new PartitionPauser(metrics, logger) { KeepPaused = retryTopics is null ? null : retryTopics.KeepPaused };
     }
 
     /// <summary>
@@ -126,10 +128,12 @@ public sealed partial class ReliableConsumer<TKey, TValue> : IAsyncDisposable
 
         try
         {
+            retryTopics?.Start();
             consumer = BuildConsumer();
         }
         catch (Exception ex)
         {
+            retryTopics?.Stop();
             completion.TrySetException(ex);
             throw;
         }
@@ -191,7 +195,7 @@ public sealed partial class ReliableConsumer<TKey, TValue> : IAsyncDisposable
         var kafka = consumer!;
         try
         {
-            kafka.Subscribe(topics);
+            kafka.Subscribe(SubscribedTopics());
             ConsumerLog.Started(logger, groupId, string.Join(", ", topics));
             while (!stopRequested && !abortRequested && Volatile.Read(ref fault) is null)
             {

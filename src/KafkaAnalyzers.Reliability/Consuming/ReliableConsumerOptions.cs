@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using KafkaAnalyzers.Reliability.Configuration;
+using KafkaAnalyzers.Reliability.RetryTopics;
 
 namespace KafkaAnalyzers.Reliability.Consuming;
 
@@ -71,6 +72,13 @@ public sealed class ReliableConsumerOptions
     /// <summary>Retries of a failed dead-letter publish before the consumer stops.</summary>
     public DeadLetterRetryOptions DeadLetter { get; set; } = new();
 
+    /// <summary>
+    /// Non-blocking retries through delay topics (<c>&lt;topic&gt;.retry.&lt;n&gt;</c>), off by default: see
+    /// <see cref="RetryTopicOptions"/>. When on, a transient failure that outlasts <see cref="Retry"/> goes to the
+    /// first tier instead of the dead-letter sink.
+    /// </summary>
+    public RetryTopicOptions RetryTopics { get; set; } = new();
+
     /// <summary>Lists every invalid setting, each message naming the setting.</summary>
     internal List<string> Validate()
     {
@@ -116,7 +124,31 @@ public sealed class ReliableConsumerOptions
         Check(ShutdownTimeout >= TimeSpan.Zero, nameof(ShutdownTimeout), "must not be negative");
         problems.AddRange((Retry ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(Retry)}"));
         problems.AddRange((CircuitBreaker ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(CircuitBreaker)}"));
+        if (CircuitBreaker is { Enabled: true } breaker && Retry is { } retry)
+        {
+            // The breaker is there to notice a dependency failing for many messages. If one message's own
+            // attempts can reach its minimum throughput, a single message that keeps failing trips it and pauses
+            // every partition, once per remaining attempt.
+            Require(
+                problems,
+                breaker.MinimumThroughput > retry.MaxAttempts,
+                $"{nameof(ReliableConsumerOptions)}.{nameof(CircuitBreaker)}.{nameof(HandlerCircuitBreakerOptions.MinimumThroughput)}",
+                $"({breaker.MinimumThroughput}) must be greater than {nameof(ReliableConsumerOptions)}.{nameof(Retry)}.{nameof(HandlerRetryOptions.MaxAttempts)} ({retry.MaxAttempts}), " +
+                "so that one message failing on its own cannot open the circuit breaker (or disable the breaker)");
+        }
+
         problems.AddRange((DeadLetter ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(DeadLetter)}"));
+        problems.AddRange((RetryTopics ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(RetryTopics)}", Consumer, Topics));
+        if (CircuitBreaker is { Enabled: true } tierBreaker && RetryTopics is { Enabled: true } tiers)
+        {
+            // The same rule for the attempts a message gets each time it comes out of a retry tier.
+            Require(
+                problems,
+                tierBreaker.MinimumThroughput > tiers.AttemptsPerTier,
+                $"{nameof(ReliableConsumerOptions)}.{nameof(CircuitBreaker)}.{nameof(HandlerCircuitBreakerOptions.MinimumThroughput)}",
+                $"({tierBreaker.MinimumThroughput}) must be greater than {nameof(ReliableConsumerOptions)}.{nameof(RetryTopics)}.{nameof(RetryTopicOptions.AttemptsPerTier)} ({tiers.AttemptsPerTier}), " +
+                "so that one message failing on its own cannot open the circuit breaker (or disable the breaker)");
+        }
         return problems;
 
         void Check(bool condition, string property, string rule) =>

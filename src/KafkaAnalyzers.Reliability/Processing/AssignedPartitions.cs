@@ -11,8 +11,15 @@ internal sealed class AssignedPartitions
 {
     private readonly Dictionary<TopicPartition, OwnedPartition> owned = new();
     private readonly CancellationToken consumerStopping;
+    private readonly Action<Exception> callbackFailed;
 
-    public AssignedPartitions(CancellationToken consumerStopping) => this.consumerStopping = consumerStopping;
+    /// <param name="consumerStopping">Cancelled when the consumer abandons all its work.</param>
+    /// <param name="callbackFailed">Told when a handler's cancellation callback throws as a partition's assignment ends.</param>
+    public AssignedPartitions(CancellationToken consumerStopping, Action<Exception> callbackFailed)
+    {
+        this.consumerStopping = consumerStopping;
+        this.callbackFailed = callbackFailed;
+    }
 
     public IReadOnlyCollection<OwnedPartition> All => owned.Values;
 
@@ -25,7 +32,7 @@ internal sealed class AssignedPartitions
                 previous.Abandon();
             }
 
-            owned[partition] = new OwnedPartition(partition, consumerStopping);
+            owned[partition] = new OwnedPartition(partition, consumerStopping, callbackFailed);
         }
     }
 
@@ -34,7 +41,7 @@ internal sealed class AssignedPartitions
     {
         if (!owned.TryGetValue(partition, out var current))
         {
-            current = new OwnedPartition(partition, consumerStopping);
+            current = new OwnedPartition(partition, consumerStopping, callbackFailed);
             owned[partition] = current;
         }
 

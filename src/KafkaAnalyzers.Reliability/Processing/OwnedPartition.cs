@@ -10,13 +10,18 @@ namespace KafkaAnalyzers.Reliability.Processing;
 internal sealed class OwnedPartition
 {
     private readonly CancellationTokenSource revoked;
+    private readonly Action<Exception> callbackFailed;
     private int abandoned;
 
-    public OwnedPartition(TopicPartition partition, CancellationToken consumerStopping)
+    /// <param name="partition">The partition.</param>
+    /// <param name="consumerStopping">Cancelled when the consumer abandons all its work.</param>
+    /// <param name="callbackFailed">Told when a cancellation callback (a handler's registration) throws as this assignment ends.</param>
+    public OwnedPartition(TopicPartition partition, CancellationToken consumerStopping, Action<Exception> callbackFailed)
     {
         Tracker = new PartitionOffsetTracker(partition);
         revoked = CancellationTokenSource.CreateLinkedTokenSource(consumerStopping);
         Revoked = revoked.Token;
+        this.callbackFailed = callbackFailed;
     }
 
     public TopicPartition Partition => Tracker.Partition;
@@ -34,7 +39,8 @@ internal sealed class OwnedPartition
 
     /// <summary>
     /// Ends this assignment. Tokens handed out before stay cancelled. The cancellation callbacks run on
-    /// the thread pool: this is called on the poll thread, which must not run handler code.
+    /// the thread pool: this is called on the poll thread, which must not run handler code. A callback that
+    /// throws is reported (the consumer logs it, as it does when it abandons all its work).
     /// </summary>
     public void Abandon()
     {
@@ -43,6 +49,19 @@ internal sealed class OwnedPartition
             return;
         }
 
-        _ = revoked.CancelAsync().ContinueWith(static (_, source) => ((CancellationTokenSource)source!).Dispose(), revoked, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        _ = revoked.CancelAsync().ContinueWith(
+            static (cancelled, state) =>
+            {
+                var owner = (OwnedPartition)state!;
+                owner.revoked.Dispose();
+                if (cancelled.Exception is { } failure)
+                {
+                    owner.callbackFailed(failure);
+                }
+            },
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
     }
 }

@@ -79,6 +79,15 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
 
         public void MarkHandedOff() => Volatile.Write(ref state, HandedOff);
 
+        /// <summary>Set when librdkafka refused the message at once inside a failure handler: the hand-off task fails it.</summary>
+        public Error? DeferredRefusal { get; private set; }
+
+        public void DeferRefusal(Error refusal)
+        {
+            DeferredRefusal = refusal;
+            MarkHandedOff();
+        }
+
         public bool TryClaimCompletion() => Interlocked.Exchange(ref completed, 1) == 0;
 
         /// <summary>

@@ -36,7 +36,8 @@ namespace KafkaAnalyzers.Reliability.Producing;
 /// full, such a <c>Produce</c> returns at once and the message is queued by a background task as room frees
 /// (in the order the handler produced it); it is counted and tracked from the call on, and if the queue stays
 /// full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/> it fails to the handler with
-/// <c>Local_QueueFull</c>.</para>
+/// <c>Local_QueueFull</c>. A message librdkafka refuses at once while a failure handler runs is failed from that
+/// task as well, so a handler that keeps re-producing it loops rather than recursing.</para>
 /// <para>Telemetry (metrics, the producer span) is recorded after each outcome has been handed over, and a
 /// listener that throws is logged to <see cref="DeliveryTrackingOptions{TKey,TValue}.Logger"/>: it never changes
 /// or loses an outcome.</para>
@@ -209,6 +210,18 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             throw Translate(notQueued, delivery);
         }
 
+        if (refused is not null && DeliveryReportThread.InFailureHandler)
+        {
+            // Failing it here would call the handler again from within itself: a handler that keeps re-producing
+            // a message refused at once (cached authorization error, oversized) would recurse until the stack
+            // overflows. The hand-off task fails it instead, in order.
+            delivery.DeferRefusal(refused);
+            Accepted(delivery, refused: null);
+            handedOff.Enqueue(delivery);
+            StartHandOffPump();
+            return;
+        }
+
         Accepted(delivery, refused);
     }
 
@@ -356,6 +369,12 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         var unconfirmed = 0;
         foreach (var delivery in pending.Values.OrderBy(delivery => delivery.Id))
         {
+            if (delivery.DeferredRefusal is { } refusal)
+            {
+                Complete(delivery, refusal, PersistenceStatus.NotPersisted, Partition.Any, result: null);
+                continue;
+            }
+
             var status = delivery.IsInClient ? PersistenceStatus.PossiblyPersisted : PersistenceStatus.NotPersisted;
             if (Complete(delivery, UnconfirmedAtDisposalError, status, Partition.Any, result: null, unconfirmedAtDisposal: true))
             {
@@ -448,6 +467,13 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         {
             while (handedOff.TryPeek(out var delivery))
             {
+                if (delivery.DeferredRefusal is { } deferred)
+                {
+                    handedOff.TryDequeue(out _);
+                    Complete(delivery, deferred, PersistenceStatus.NotPersisted, Partition.Any, result: null);
+                    continue;
+                }
+
                 if (handOffStop.IsCancellationRequested)
                 {
                     // Disposal fails what is left (never sent, so NotPersisted).
@@ -614,6 +640,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     {
         if (options.OnDeliveryFailed is { } handler)
         {
+            DeliveryReportThread.EnterHandler();
             try
             {
                 handler(failure);
@@ -622,6 +649,10 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             catch (Exception handlerFailure)
             {
                 HandlerFailed(handlerFailure, "OnDeliveryFailed");
+            }
+            finally
+            {
+                DeliveryReportThread.ExitHandler();
             }
         }
 

@@ -27,7 +27,11 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
     {
     }
 
-    internal sealed record LogEntry(string Category, LogLevel Level, int EventId, string Message, Exception? Exception);
+    internal sealed record LogEntry(string Category, LogLevel Level, int EventId, string Message, Exception? Exception)
+    {
+        /// <summary>When it was logged (UTC).</summary>
+        public DateTime At { get; } = DateTime.UtcNow;
+    }
 
     private sealed class Recorder(RecordingLoggerProvider provider, string category) : ILogger
     {

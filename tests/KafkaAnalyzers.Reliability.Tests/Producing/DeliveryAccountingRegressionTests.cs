@@ -154,6 +154,43 @@ public sealed class DeliveryAccountingRegressionTests : IDisposable
         Assert.Equal(Enumerable.Range(100, 5), TopicReader.ReadToEnd(cluster.BootstrapServers, topic, 1).Select(Int32Value).Order());
     }
 
+    /// <summary>
+    /// A message librdkafka refuses at once (here: a cached authorization error) failed inside the produce call,
+    /// so a handler that re-produced it was called again from within itself: each re-produce nested one more
+    /// level, and a handler that kept retrying overflowed the stack and crashed the process.
+    /// </summary>
+    [Fact]
+    public async Task A_handler_that_keeps_re_producing_a_message_refused_at_once_loops_without_nesting()
+    {
+        const int retries = 300;
+        var topic = cluster.CreateUniqueTopic("refused-loop");
+        cluster.SetTopicError(topic, ErrorCode.TopicAuthorizationFailed);
+        var depths = new ConcurrentQueue<int>();
+        DeliveryTrackingProducer<Null, int>? producer = null;
+        var options = new DeliveryTrackingOptions<Null, int>
+        {
+            OnDeliveryFailed = failure =>
+            {
+                depths.Enqueue(new StackTrace().FrameCount);
+                if (failure.Message.Value < retries)
+                {
+                    producer!.Produce(topic, new Message<Null, int> { Value = failure.Message.Value + 1 });
+                }
+            },
+        };
+        producer = new DeliveryTrackingProducer<Null, int>(KafkaPresets.CriticalProducer(cluster.BootstrapServers), options);
+
+        producer.Produce(topic, new Message<Null, int> { Value = 1 });
+        await WaitUntil(() => depths.Count == retries);
+        await producer.FlushAsync(Generous);
+
+        Assert.Equal(retries, producer.Produced);
+        Assert.Equal(retries, producer.Failed);
+        Assert.Empty(producer.UnhandledFailures);
+        Assert.True(depths.Max() - depths.Min() < 40, $"the handler ran {depths.Max() - depths.Min()} frames deeper on its last call than on its first: each re-produce nested the next");
+        await producer.DisposeAsync();
+    }
+
     public static TheoryData<string> ThrowingListeners => new() { "activity start", "activity stop", "metric" };
 
     /// <summary>

@@ -1,0 +1,3 @@
+using KafkaAnalyzers.DeadLetterTool;
+
+return await DeadLetterCommandLine.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
