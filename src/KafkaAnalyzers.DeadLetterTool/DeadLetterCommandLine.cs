@@ -57,7 +57,7 @@ public static class DeadLetterCommandLine
         }
         catch (OperationCanceledException)
         {
-            await error.WriteLineAsync("kafka-dlq: interrupted.").ConfigureAwait(false);
+            await error.WriteLineAsync("kafka-dlq: interrupted. A replay's progress is committed up to its last finished batch: run the same command again to continue.").ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
         catch (KafkaUnreachableException unreachable)

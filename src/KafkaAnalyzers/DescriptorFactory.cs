@@ -5,7 +5,8 @@ namespace KafkaAnalyzers;
 /// <summary>The only place a <see cref="DiagnosticDescriptor"/> is constructed (the raw constructor is banned).</summary>
 internal static class DescriptorFactory
 {
-    public const string HelpLinkBase = "https://github.com/kafka-analyzers/KafkaAnalyzers/blob/main/docs/rules/";
+    /// <summary>Built from the one repository URL (KafkaAnalyzersRepositoryUrl, compiled in as <see cref="RepositoryInfo.Url"/>).</summary>
+    public const string HelpLinkBase = RepositoryInfo.Url + "/blob/main/docs/rules/";
 
     public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

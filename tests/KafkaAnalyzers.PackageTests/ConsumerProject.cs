@@ -1,20 +1,26 @@
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 
 namespace KafkaAnalyzers.PackageTests;
 
 /// <summary>
 /// A fresh console project (net10.0) that references Confluent.Kafka 2.16.0 and the packed
-/// KafkaAnalyzers, in a repository-like folder of its own: <c>&lt;scenario&gt;/App/App.csproj</c>.
+/// KafkaAnalyzers, in a repository-like folder of its own: <c>&lt;scenario&gt;/App/App.csproj</c>; or a
+/// copy of one of the repository's samples switched over to the packed package.
 /// </summary>
 internal sealed partial class ConsumerProject
 {
+    /// <summary>The Confluent.Kafka every consumer project references (Directory.Packages.props pins the same).</summary>
+    public const string ConfluentKafkaVersion = "2.16.0";
+
     private readonly PackageFeed _feed;
 
-    private ConsumerProject(PackageFeed feed, string repositoryDirectory)
+    private ConsumerProject(PackageFeed feed, string repositoryDirectory, string projectName = "App")
     {
         _feed = feed;
         RepositoryDirectory = repositoryDirectory;
-        ProjectDirectory = Path.Combine(repositoryDirectory, "App");
+        ProjectDirectory = Path.Combine(repositoryDirectory, projectName);
+        ProjectFile = Path.Combine(ProjectDirectory, projectName + ".csproj");
     }
 
     /// <summary>The consumer's repository root: where its Directory.Build.props or .editorconfig go.</summary>
@@ -22,7 +28,7 @@ internal sealed partial class ConsumerProject
 
     public string ProjectDirectory { get; }
 
-    public string ProjectFile => Path.Combine(ProjectDirectory, "App.csproj");
+    public string ProjectFile { get; }
 
     public string ProgramFile => Path.Combine(ProjectDirectory, "Program.cs");
 
@@ -55,7 +61,7 @@ internal sealed partial class ConsumerProject
                 {projectProperties}
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="Confluent.Kafka" Version="2.16.0" />
+                <PackageReference Include="Confluent.Kafka" Version="{ConfluentKafkaVersion}" />
                 {analyzerReference}
               </ItemGroup>
             </Project>
@@ -64,9 +70,58 @@ internal sealed partial class ConsumerProject
         return project;
     }
 
+    /// <summary>
+    /// A copy of <c>samples/&lt;sample&gt;</c> (sources and .editorconfig, no build output) whose project
+    /// references the packed KafkaAnalyzers instead of the analyzer project, with the package versions
+    /// the repository pins centrally written into it.
+    /// </summary>
+    public static ConsumerProject FromSample(PackageFeed feed, string scenario, string sample)
+    {
+        var source = Path.Combine(BuildInfo.RepositoryRoot, "samples", sample);
+        var project = new ConsumerProject(feed, Path.Combine(feed.Root, scenario), sample);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj")
+            {
+                continue;
+            }
+
+            var target = Path.Combine(project.ProjectDirectory, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var versions = XDocument.Load(Path.Combine(BuildInfo.RepositoryRoot, "Directory.Packages.props"))
+            .Descendants("PackageVersion")
+            .ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!);
+        var projectXml = XDocument.Load(project.ProjectFile);
+        var analyzerReferences = projectXml.Descendants("ProjectReference")
+            .Where(e => ((string?)e.Attribute("Include"))?.EndsWith("KafkaAnalyzers.csproj", StringComparison.Ordinal) == true)
+            .ToList();
+        if (analyzerReferences.Count != 1)
+        {
+            throw new InvalidOperationException($"samples/{sample} does not reference the analyzer project exactly once");
+        }
+
+        foreach (var reference in projectXml.Descendants("PackageReference").Where(e => e.Attribute("Version") is null))
+        {
+            var id = (string)reference.Attribute("Include")!;
+            reference.SetAttributeValue("Version", versions.TryGetValue(id, out var version) ? version : throw new InvalidOperationException($"Directory.Packages.props pins no version of {id}"));
+        }
+
+        analyzerReferences[0].ReplaceWith(new XElement("PackageReference", new XAttribute("Include", PackageFeed.PackageId), new XAttribute("Version", feed.Version)));
+        projectXml.Save(project.ProjectFile);
+        return project;
+    }
+
     /// <summary>Writes a file relative to the consumer's repository root.</summary>
     public void WriteRepositoryFile(string relativePath, string content)
         => File.WriteAllText(Path.Combine(RepositoryDirectory, relativePath), content);
+
+    /// <summary>Restores the project (from the per-run feed) without building it.</summary>
+    public CliResult Restore()
+        => Cli("restore", ProjectFile, "-nodeReuse:false", "--disable-build-servers", "-tl:off");
 
     public CliResult Build(params string[] extraArguments)
         => Cli(["build", ProjectFile, "-nodeReuse:false", "--disable-build-servers", "-tl:off", .. extraArguments]);

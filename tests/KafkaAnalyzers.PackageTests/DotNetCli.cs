@@ -17,9 +17,45 @@ internal sealed record CliResult(string CommandLine, string WorkingDirectory, in
 internal static class DotNetCli
 {
     /// <summary>Generous: builds on a loaded 2-core CI machine can be slow. Only a hang should hit it.</summary>
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
     public static CliResult Run(string workingDirectory, string nugetPackagesFolder, params string[] arguments)
+        => Run(DefaultTimeout, workingDirectory, nugetPackagesFolder, arguments);
+
+    /// <summary>Runs with a time limit of the caller's; past it the whole process tree is killed.</summary>
+    public static CliResult Run(TimeSpan timeout, string workingDirectory, string nugetPackagesFolder, params string[] arguments)
+    {
+        var startInfo = CreateStartInfo(workingDirectory, nugetPackagesFolder, arguments);
+
+        var output = new StringBuilder();
+        var stopwatch = Stopwatch.StartNew();
+        using var process = new Process { StartInfo = startInfo };
+        process.OutputDataReceived += (_, e) => Append(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var commandLine = "dotnet " + string.Join(' ', arguments);
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException(
+                $"`{commandLine}` in {workingDirectory} did not finish within {timeout.TotalMinutes} minutes; output so far:{Environment.NewLine}{Snapshot(output)}");
+        }
+
+        // The parameterless wait drains the redirected streams.
+        process.WaitForExit();
+        return new CliResult(commandLine, workingDirectory, process.ExitCode, Snapshot(output), stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// A <c>dotnet</c> process with redirected standard streams and the isolated environment below, for
+    /// callers that talk to the process while it runs (a language server).
+    /// </summary>
+    public static ProcessStartInfo CreateStartInfo(string workingDirectory, string nugetPackagesFolder, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -35,29 +71,7 @@ internal static class DotNetCli
         }
 
         PrepareEnvironment(startInfo.Environment, nugetPackagesFolder);
-
-        var output = new StringBuilder();
-        var stopwatch = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var commandLine = "dotnet " + string.Join(' ', arguments);
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            throw new TimeoutException(
-                $"`{commandLine}` in {workingDirectory} did not finish within {Timeout.TotalMinutes} minutes; output so far:{Environment.NewLine}{Snapshot(output)}");
-        }
-
-        // The parameterless wait drains the redirected streams.
-        process.WaitForExit();
-        return new CliResult(commandLine, workingDirectory, process.ExitCode, Snapshot(output), stopwatch.Elapsed);
+        return startInfo;
     }
 
     private static void PrepareEnvironment(IDictionary<string, string?> environment, string nugetPackagesFolder)

@@ -14,8 +14,11 @@ public sealed class PackageFeed : IDisposable
 {
     public const string PackageId = "KafkaAnalyzers";
 
+    private readonly Lazy<PackedAnalyzers> _analyzers;
+
     public PackageFeed()
     {
+        _analyzers = new Lazy<PackedAnalyzers>(() => PackedAnalyzers.Load(PackagePath!, Path.Combine(Root!, "packed-analyzers")));
         Root = Path.Combine(Path.GetTempPath(), "kafka-analyzers-e2e-" + Guid.NewGuid().ToString("N"));
         FeedDirectory = Path.Combine(Root, "feed");
         PackagesDirectory = Path.Combine(Root, "packages");
@@ -56,6 +59,9 @@ public sealed class PackageFeed : IDisposable
     public string Version { get; }
 
     public string PackagePath { get; }
+
+    /// <summary>The packed analyzer and code-fix assemblies, loaded once per run.</summary>
+    internal PackedAnalyzers Analyzers => _analyzers.Value;
 
     public void Dispose()
     {

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace ReliablePipeline.Orders;
 
 /// <summary>
-/// The orders of one demo, generated from a seed so that both runs publish exactly the same bytes and the
+/// The orders of one demo, generated from a seed so that every run publishes exactly the same bytes and the
 /// gateway misbehaves on exactly the same orders.
 /// </summary>
 public sealed class OrderBook

@@ -5,6 +5,7 @@ using KafkaAnalyzers.Reliability.Configuration;
 using KafkaAnalyzers.Reliability.Consuming;
 using KafkaAnalyzers.Reliability.DeadLetters;
 using KafkaAnalyzers.Reliability.Producing;
+using KafkaAnalyzers.Reliability.RetryTopics;
 using ReliablePipeline.Orders;
 using ReliablePipeline.Payments;
 using ReliablePipeline.Scenario;
@@ -16,6 +17,8 @@ namespace ReliablePipeline.Reliable;
 /// after the charge and its result are done, retries with backoff, a circuit breaker that pauses the partitions,
 /// poison and refused orders dead-lettered to <c>orders.dlq</c>), a <see cref="DeliveryTrackingProducer{TKey,TValue}"/>
 /// for the results, and the order id as the gateway's idempotency key, so that a redelivered order is not charged twice.
+/// With retry topics, a failed charge waits in <c>orders.retry.1</c>, <c>.2</c>, <c>.3</c> instead of in memory, so the
+/// orders behind it keep flowing.
 /// </summary>
 public sealed class ReliablePaymentService : IAsyncDisposable
 {
@@ -24,14 +27,20 @@ public sealed class ReliablePaymentService : IAsyncDisposable
     private readonly KafkaDeadLetterPublisher deadLetters;
     private readonly PaymentClient payments;
     private readonly string paymentsTopic;
+    private readonly string ordersTopic;
     private readonly PipelineProbe probe;
     private readonly object producersLock = new();
     private Task? producersDisposed;
 
+    /// <summary>The delays of the retry tiers when retry topics are on: each failed charge waits this long in its tier.</summary>
+    public static readonly TimeSpan[] RetryTierDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+
     /// <summary>Creates the service; <see cref="Start"/> starts consuming.</summary>
-    public ReliablePaymentService(string bootstrapServers, string groupId, string ordersTopic, string paymentsTopic, PaymentClient payments, PipelineProbe probe)
+    /// <param name="retryTopics">Use retry topics: no retry in memory, the tiers of <see cref="RetryTierDelays"/> instead.</param>
+    public ReliablePaymentService(string bootstrapServers, string groupId, string ordersTopic, string paymentsTopic, PaymentClient payments, PipelineProbe probe, bool retryTopics = false)
     {
         this.payments = payments;
+        this.ordersTopic = ordersTopic;
         this.paymentsTopic = paymentsTopic;
         this.probe = probe;
 
@@ -46,6 +55,13 @@ public sealed class ReliablePaymentService : IAsyncDisposable
             Retry = { MaxAttempts = 6, Delay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) },
             CircuitBreaker = { MinimumThroughput = 10, FailureRatio = 0.5, SamplingDuration = TimeSpan.FromSeconds(2), BreakDuration = TimeSpan.FromSeconds(1) },
         };
+        if (retryTopics)
+        {
+            // A failed charge moves at once to orders.retry.1 (due 1 s later), then .2 (2 s), .3 (4 s), then orders.dlq.
+            options.Retry.MaxAttempts = 1;
+            options.RetryTopics.Enabled = true;
+            options.RetryTopics.Delays = RetryTierDelays;
+        }
 
         deadLetters = new KafkaDeadLetterPublisher(bootstrapServers, new KafkaDeadLetterPublisherOptions { ConsumerGroupId = groupId });
         results = new DeliveryTrackingProducer<string, string>(
@@ -96,12 +112,29 @@ public sealed class ReliablePaymentService : IAsyncDisposable
     private async Task HandleAsync(ConsumeResult<string, Order> message, CancellationToken cancellationToken)
     {
         var order = message.Message.Value ?? throw new ValidationException($"{message.TopicPartitionOffset} carries no order.");
-        probe.Received(order.OrderId, message.TopicPartitionOffset, message);
+
+        // A message from a retry topic stands for the orders record it came from (its retry headers say which).
+        var position = message.TopicPartitionOffset;
+        RetryMetadata? retry = null;
+        var fromRetryTopic = message.Topic != ordersTopic && RetryMetadata.TryRead(message.Message.Headers, out retry, out _);
+        if (fromRetryTopic)
+        {
+            position = retry!.OriginalTopicPartitionOffset;
+            probe.ReceivedFromRetryTopic(order.OrderId, position);
+        }
+        else
+        {
+            probe.Received(order.OrderId, position, message);
+        }
 
         // The order id is the idempotency key: a redelivered order returns the first charge instead of charging again.
         var receipt = await payments.ChargeAsync(order, idempotencyKey: order.OrderId, cancellationToken).ConfigureAwait(false);
         await results.ProduceAsync(paymentsTopic, new Message<string, string> { Key = order.OrderId, Value = JsonSerializer.Serialize(receipt, Order.Json) }, cancellationToken).ConfigureAwait(false);
-        probe.Settled(message.TopicPartitionOffset);
+        probe.Settled(position);
+        if (fromRetryTopic)
+        {
+            probe.Recovered(order.OrderId);
+        }
     }
 
     private Task DisposeProducersAsync()

@@ -5,13 +5,18 @@ using ReliablePipeline.Scenario;
 namespace ReliablePipeline.Reliable;
 
 /// <summary>Runs the library-based publisher and payment service in the scenario (harness glue).</summary>
-internal sealed class ReliableVariant : IPipelineVariant
+/// <param name="retryTopics">Whether the payment service retries through retry topics instead of in memory.</param>
+internal sealed class ReliableVariant(bool retryTopics = false) : IPipelineVariant
 {
-    public string Name => "reliable";
+    public string Name => retryTopics ? "retry-topics" : "reliable";
 
-    public string Description =>
-        "KafkaAnalyzers.Reliability: KafkaPresets + DeliveryTrackingProducer (failures reported, flush on dispose); " +
-        "ReliableConsumer with retries, circuit breaker, dead letters to orders.dlq; order id as idempotency key";
+    public string Description => retryTopics
+        ? "the reliable pipeline with retry topics: a failed charge is not retried in memory but waits in orders.retry.1/2/3 " +
+          $"({string.Join(", ", ReliablePaymentService.RetryTierDelays.Select(d => $"{d.TotalSeconds:0} s"))}) while the orders behind it flow; after the last tier, orders.dlq"
+        : "KafkaAnalyzers.Reliability: KafkaPresets + DeliveryTrackingProducer (failures reported, flush on dispose); " +
+          "ReliableConsumer with retries, circuit breaker, dead letters to orders.dlq; order id as idempotency key";
+
+    public int RetryTierCount => retryTopics ? ReliablePaymentService.RetryTierDelays.Length : 0;
 
     public long ErrorsLogged => 0;
 
@@ -20,7 +25,7 @@ internal sealed class ReliableVariant : IPipelineVariant
 
     public IPaymentProcess StartPaymentService(string bootstrapServers, RunNames topics, PaymentClient payments, PipelineProbe probe)
     {
-        var service = new ReliablePaymentService(bootstrapServers, topics.Group, topics.Orders, topics.Payments, payments, probe);
+        var service = new ReliablePaymentService(bootstrapServers, topics.Group, topics.Orders, topics.Payments, payments, probe, retryTopics);
         service.Start();
         return new Process(service);
     }

@@ -18,6 +18,9 @@ public sealed record RunTally
     /// <summary>Distinct orders the payment gateway charged.</summary>
     public required int Processed { get; init; }
 
+    /// <summary>Orders that failed, went through a retry topic, and were then handled (0 without retry topics).</summary>
+    public int RetriedThenProcessed { get; init; }
+
     /// <summary>Distinct orders read back from the dead-letter topic.</summary>
     public required int DeadLettered { get; init; }
 

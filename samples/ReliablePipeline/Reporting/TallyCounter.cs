@@ -38,6 +38,7 @@ internal static class TallyCounter
             Delivered = book.Records.Count(record => inTopic.Contains(record.OrderId)),
             ReportedFailed = book.Records.Count(record => reportedFailed.Contains(record.OrderId)),
             Processed = charged.Count,
+            RetriedThenProcessed = probe.RecoveredOrders,
             DeadLettered = book.Records.Count(record => deadLettered.Contains(record.OrderId)),
             Lost = lost.Count,
             Duplicated = charged.Count(pair => pair.Value > 1),
@@ -94,7 +95,7 @@ internal static class TallyCounter
         }
 
         return metadata.Category == FailureCategory.Transient
-            ? $"still failing after {metadata.Attempts} attempts, dead-lettered for replay ({exception}: {metadata.ExceptionMessage})"
+            ? $"still failing after {metadata.Attempts} attempts{(deadLetter.Message.Headers.TryGetLastBytes(KafkaAnalyzers.Reliability.RetryTopics.RetryHeaders.Tier, out _) ? " (through every retry topic)" : "")}, dead-lettered for replay ({exception}: {metadata.ExceptionMessage})"
             : $"refused, dead-lettered at once ({exception}: {metadata.ExceptionMessage})";
     }
 

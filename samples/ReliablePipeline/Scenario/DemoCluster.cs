@@ -47,7 +47,7 @@ internal sealed class DemoCluster : IDisposable
     public void CreateTopics(RunNames topics)
     {
         var replicas = Math.Min(3, BrokerCount);
-        foreach (var topic in new[] { topics.Orders, topics.DeadLetters, topics.Payments })
+        foreach (var topic in new[] { topics.Orders, topics.DeadLetters, topics.Payments }.Concat(topics.RetryTiers))
         {
             cluster.CreateTopic(topic, RunNames.Partitions, replicas);
         }

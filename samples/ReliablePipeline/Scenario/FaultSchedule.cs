@@ -6,7 +6,7 @@ namespace ReliablePipeline.Scenario;
 
 /// <summary>
 /// The scripted faults, on the clock of the publishing window (orders are published evenly over
-/// <see cref="PublishingWindow"/>, whatever their number), so both runs see them at the same points of the
+/// <see cref="PublishingWindow"/>, whatever their number), so every run sees them at the same points of the
 /// stream. Faults that last run on their own timer; the run waits for all of them before it counts.
 /// </summary>
 internal sealed class FaultSchedule

@@ -5,8 +5,11 @@ namespace ReliablePipeline.Scenario;
 /// <summary>One implementation of the order pipeline that the scenario runs: naive or reliable.</summary>
 internal interface IPipelineVariant
 {
-    /// <summary>"naive" or "reliable".</summary>
+    /// <summary>"naive", "reliable" or "retry-topics".</summary>
     string Name { get; }
+
+    /// <summary>Retry tiers of the orders topic the variant consumes (created with the run's topics).</summary>
+    int RetryTierCount => 0;
 
     /// <summary>One line on how it is built.</summary>
     string Description { get; }

@@ -19,11 +19,11 @@ internal static class ScenarioRun
         var clock = Stopwatch.StartNew();
 
         using var cluster = DemoCluster.Start(options.BootstrapServers);
-        var topics = RunNames.For(variant.Name, sharedCluster: options.BootstrapServers is not null);
+        var topics = RunNames.For(variant.Name, sharedCluster: options.BootstrapServers is not null) with { RetryTierCount = variant.RetryTierCount };
         cluster.CreateTopics(topics);
         log.Phase(options.BootstrapServers is null
-            ? $"fresh in-process cluster (3 brokers) at {cluster.BootstrapServers}; topics {topics.Orders}, {topics.DeadLetters}, {topics.Payments} ({RunNames.Partitions} partitions, 3 replicas)"
-            : $"real cluster {cluster.BootstrapServers} ({cluster.BrokerCount} broker(s)); topics {topics.Orders}, {topics.DeadLetters}, {topics.Payments}");
+            ? $"fresh in-process cluster (3 brokers) at {cluster.BootstrapServers}; topics {string.Join(", ", new[] { topics.Orders, topics.DeadLetters, topics.Payments }.Concat(topics.RetryTiers))} ({RunNames.Partitions} partitions, 3 replicas)"
+            : $"real cluster {cluster.BootstrapServers} ({cluster.BrokerCount} broker(s)); topics {string.Join(", ", new[] { topics.Orders, topics.DeadLetters, topics.Payments }.Concat(topics.RetryTiers))}");
 
         var gateway = new PaymentGateway(book);
         var probe = new PipelineProbe();

@@ -63,5 +63,13 @@ internal sealed class DeadLetterFixture : IDisposable
 
     public static int IdOf(ConsumeResult<byte[], byte[]> message) => int.Parse(Encoding.UTF8.GetString(message.Message.Headers.GetLastBytes("id")));
 
+    /// <summary>How many records <paramref name="topic"/> holds (the sum of its partitions' high watermarks).</summary>
+    public long CountOf(string topic)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = Cluster.BootstrapServers, GroupId = "watermarks" }).Build();
+        return Enumerable.Range(0, Partitions).Sum(partition => consumer.QueryWatermarkOffsets(new TopicPartition(topic, partition), TimeSpan.FromSeconds(10)).High.Value);
+    }
+
     public void Dispose() => Cluster.Dispose();
 }
+

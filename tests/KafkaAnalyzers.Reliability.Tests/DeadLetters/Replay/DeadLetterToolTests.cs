@@ -105,6 +105,43 @@ public sealed class DeadLetterToolTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_replay_interrupted_half_way_exits_130_and_the_same_command_finishes_it_without_losing_any()
+    {
+        using var fixture = new DeadLetterFixture(partitions: 2);
+        const int count = 2000;
+        const int batch = 25;
+        await fixture.PublishAsync(0, count, id => (new TimeoutException($"gateway timed out for {id}"), FailureCategory.Transient));
+        var replay = $"replay -b {fixture.Cluster.BootstrapServers} -t {fixture.DeadLetterTopic} --batch-size {batch}";
+
+        // Ctrl+C once a few hundred are republished.
+        using var interrupt = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!interrupt.IsCancellationRequested)
+            {
+                if (fixture.CountOf(fixture.Topic) >= 300)
+                {
+                    await interrupt.CancelAsync();
+                }
+
+                await Task.Delay(20);
+            }
+        });
+        var interrupted = await RunAsync(replay, interrupt.Token);
+        await watcher;
+        var resumed = await RunAsync(replay);
+
+        Assert.Equal(ExitCodes.Interrupted, interrupted.ExitCode);
+        Assert.Contains("kafka-dlq: interrupted.", interrupted.Error);
+        Assert.Equal(ExitCodes.Ok, resumed.ExitCode);
+        var republished = fixture.Read(fixture.Topic).Select(DeadLetterFixture.IdOf).ToList();
+        Assert.Equal(Enumerable.Range(0, count), republished.Distinct().Order());
+        Assert.InRange(republished.Count - count, 0, batch);
+        Assert.Matches(@"Read \d+ of \d+", resumed.Output);
+        Assert.DoesNotContain($"Read {count} of {count}", resumed.Output);
+    }
+
+    [Fact]
     public async Task Replay_exits_6_and_lists_the_dead_letters_the_replay_limit_refused()
     {
         using var fixture = await FixtureAsync();
@@ -214,11 +251,11 @@ public sealed class DeadLetterToolTests(ITestOutputHelper output)
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string commandLine)
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string commandLine, CancellationToken cancellationToken = default)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exitCode = await DeadLetterCommandLine.RunAsync(Split(commandLine), stdout, stderr, CancellationToken.None);
+        var exitCode = await DeadLetterCommandLine.RunAsync(Split(commandLine), stdout, stderr, cancellationToken);
         output.WriteLine($"$ kafka-dlq {commandLine}\n[exit {exitCode}]\n{stdout}{stderr}");
         return (exitCode, stdout.ToString(), stderr.ToString());
     }
