@@ -27,10 +27,11 @@ public sealed class OrderApiController
         return orderId;
     }
 
-    public void CancelOrder(string orderId)
+    public Task CancelOrderAsync(string orderId)
     {
         // KAFKA005: "don't make the customer wait for Kafka"; a failed delivery vanishes with the task.
         _ = _producer.ProduceAsync("orders.cancelled", new Message<string, string> { Key = orderId, Value = orderId });
+        return Task.CompletedTask;
     }
 
     public async Task<long> RefundOrderAsync(string orderId, string refundJson)
