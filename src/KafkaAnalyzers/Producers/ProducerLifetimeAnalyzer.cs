@@ -287,7 +287,8 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
             return;
         }
 
-        if (analysis.Index.OwnerOf(build.Invocation) is not IMethodSymbol method || !IsPerCallMethod(method) || build.Invocation.EnclosingFunction() is not null)
+        if (analysis.Index.OwnerOf(build.Invocation) is not IMethodSymbol method || !IsPerCallMethod(method) || build.Invocation.EnclosingFunction() is not null
+            || CalledOnlyOnceFromTheEntryPoint(analysis, method))
         {
             return;
         }
@@ -313,6 +314,32 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
         }
 
         return instance.Disposals.Any(d => Loops.Contains(loop, d)) || instance.Produces.Any(p => Loops.Contains(loop, p.Invocation));
+    }
+
+    /// <summary>
+    /// The method has callers in this type and each is the program's <c>Main</c> (or top-level code),
+    /// outside any loop: one producer per run of the program, not per message.
+    /// </summary>
+    private static bool CalledOnlyOnceFromTheEntryPoint(KafkaTypeAnalysis analysis, IMethodSymbol method)
+    {
+        var callers = 0;
+        foreach (var invocation in analysis.Index.Invocations)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, method.OriginalDefinition))
+            {
+                continue;
+            }
+
+            callers++;
+            if (analysis.Index.OwnerOf(invocation) is not IMethodSymbol { Name: "Main" or "<Main>$", IsStatic: true }
+                || invocation.EnclosingFunction() is not null
+                || Loops.Innermost(invocation) is not null)
+            {
+                return false;
+            }
+        }
+
+        return callers > 0;
     }
 
     private static bool IsPerCallMethod(IMethodSymbol method)

@@ -51,10 +51,11 @@ internal sealed class ProducerThroughputAnalyzer : KafkaTypeAnalyzer
         }
 
         var loop = Loops.Innermost(await);
-        if (loop is null || Loops.LeavesEarly(loop) || Loops.Calls(loop, analysis.Symbols.IConsumerConsume))
+        if (loop is null || Loops.LeavesEarly(loop) || Loops.Calls(loop, analysis.Symbols.IConsumerConsume) || Loops.Calls(loop, analysis.Symbols.Flow.PacingMethods))
         {
-            // No loop; a retry loop that stops once the send succeeded; or a consume-transform-produce
-            // loop, where awaiting each output before its input's offset moves is the safe pattern (KAFKA115).
+            // No loop; a retry loop that stops once the send succeeded; a consume-transform-produce
+            // loop, where awaiting each output before its input's offset moves is the safe pattern (KAFKA115);
+            // or a loop paced by a delay or by console input, where the round-trip is not what limits it.
             return;
         }
 

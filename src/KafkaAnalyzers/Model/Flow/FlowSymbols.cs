@@ -48,6 +48,7 @@ internal sealed class FlowSymbols
         TaskContinuationOptions = Get(compilation, "System.Threading.Tasks.TaskContinuationOptions");
         CancellationToken = Get(compilation, "System.Threading.CancellationToken");
         LambdaExpression = Get(compilation, "System.Linq.Expressions.LambdaExpression");
+        Console = Get(compilation, "System.Console");
 
         // The runtime library the KAFKA103 fix publishes to; never referenced by the analyzer itself.
         DeadLetterSink = Get(compilation, "KafkaAnalyzers.Reliability.DeadLetters.IDeadLetterSink");
@@ -118,6 +119,35 @@ internal sealed class FlowSymbols
     public INamedTypeSymbol? CancellationToken { get; }
 
     public INamedTypeSymbol? LambdaExpression { get; }
+
+    public INamedTypeSymbol? Console { get; }
+
+    /// <summary>
+    /// Calls that pace a loop to a clock or a person (<c>Task.Delay</c>, <c>Console.ReadLine</c>/<c>ReadKey</c>/<c>Read</c>):
+    /// in such a loop, waiting for each send costs nothing that matters (KAFKA010).
+    /// </summary>
+    public ImmutableArray<IMethodSymbol> PacingMethods => _pacing ??= Members(Task, "Delay").AddRange(Members(Console, "ReadLine")).AddRange(Members(Console, "ReadKey")).AddRange(Members(Console, "Read"));
+
+    private ImmutableArray<IMethodSymbol>? _pacing;
+
+    private static ImmutableArray<IMethodSymbol> Members(INamedTypeSymbol? type, string name)
+    {
+        if (type is null)
+        {
+            return ImmutableArray<IMethodSymbol>.Empty;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<IMethodSymbol>();
+        foreach (var member in type.GetMembers(name))
+        {
+            if (member is IMethodSymbol method)
+            {
+                builder.Add(method);
+            }
+        }
+
+        return builder.ToImmutable();
+    }
 
     public bool IsCancellationToken(ITypeSymbol? type) => type is not null && Same(type, CancellationToken);
 

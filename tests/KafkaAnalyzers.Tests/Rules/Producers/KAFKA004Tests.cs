@@ -270,4 +270,58 @@ public class KAFKA004Tests
             void Run() => Produce("orders", new object());
         }
         """);
+
+    // ---- regressions from real projects -------------------------------------------------------------
+
+    /// <summary>LGouellec/kafka-streams-dotnet Mock/Pipes/KafkaPipeInput: a test driver that produces without a handler and flushes.</summary>
+    [Fact]
+    public Task Flags_a_test_pipe_that_relies_on_Flush_streamiz_KafkaPipeInput() => Verify("""
+        internal sealed class KafkaPipeInput : IDisposable
+        {
+            private readonly Queue<(byte[], byte[])> buffer = new();
+            private readonly string topicName;
+            private readonly IProducer<byte[], byte[]> producer;
+
+            public KafkaPipeInput(string topicName, IProducer<byte[], byte[]> producer)
+            {
+                this.topicName = topicName;
+                this.producer = producer;
+            }
+
+            public void Dispose() => producer.Dispose();
+
+            public void Flush()
+            {
+                while (buffer.Count > 0)
+                {
+                    var record = buffer.Dequeue();
+                    {|#0:producer.Produce(topicName, new Message<byte[], byte[]> { Key = record.Item1, Value = record.Item2 })|};
+                }
+
+                producer.Flush();
+            }
+        }
+        """, NoHandler(0));
+
+    /// <summary>Farfetch/kafkaflow MessageProducer: Produce with a local-function handler that reads report.Error.</summary>
+    [Fact]
+    public Task Silent_with_a_local_function_handler_kafkaflow() => Verify("""
+        class MessageProducer
+        {
+            void InternalProduce(IProducer<byte[], byte[]> localProducer, string topic, Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>> deliveryHandler)
+            {
+                localProducer.Produce(topic, message, Handler);
+
+                void Handler(DeliveryReport<byte[], byte[]> report)
+                {
+                    if (report.Error.IsFatal)
+                    {
+                        Console.Error.WriteLine(report.Error.Reason);
+                    }
+
+                    deliveryHandler(report);
+                }
+            }
+        }
+        """);
 }

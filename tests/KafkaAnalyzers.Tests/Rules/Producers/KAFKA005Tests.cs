@@ -206,4 +206,51 @@ public class KAFKA005Tests
                 var offset = _producer.ProduceAsync("b", new Message<string, string> { Value = json }).GetAwaiter().GetResult().Offset;
                 var result = _producer.ProduceAsync("c", new Message<string, string> { Value = json }).Result;
         """, "public void Publish(string id, string json)"));
+
+    // ---- regressions from real projects -------------------------------------------------------------
+
+    /// <summary>Farfetch/kafkaflow MessageProducer: a ternary of two ProduceAsync calls stored in a local, then awaited with ConfigureAwait.</summary>
+    [Fact]
+    public Task Silent_for_a_ternary_of_produce_tasks_stored_and_awaited_kafkaflow() => Verify("""
+        class MessageProducer
+        {
+            async Task<DeliveryResult<byte[], byte[]>> ProduceAsync(IProducer<byte[], byte[]> localProducer, string topic, int? partition, Message<byte[], byte[]> message)
+            {
+                DeliveryResult<byte[], byte[]> result;
+                try
+                {
+                    var produceTask = partition.HasValue
+                        ? localProducer.ProduceAsync(new TopicPartition(topic, partition.Value), message)
+                        : localProducer.ProduceAsync(topic, message);
+
+                    result = await produceTask.ConfigureAwait(false);
+                }
+                catch (ProduceException<byte[], byte[]> e) when (e.Error.IsFatal)
+                {
+                    throw;
+                }
+
+                return result;
+            }
+        }
+        """);
+
+    /// <summary>confluent-kafka-dotnet examples/MultiProducer: ProduceAsync tasks left unobserved, relying on Flush.</summary>
+    [Fact]
+    public Task Flags_tasks_left_to_Flush_confluent_MultiProducer() => Verify("""
+        public class Program
+        {
+            public static void Main(string[] args)
+            {
+                var config = new ProducerConfig { BootstrapServers = args[0] };
+
+                using (var producer = new ProducerBuilder<string, string>(config).Build())
+                {
+                    {|#0:producer.ProduceAsync("first-topic", new Message<string, string> { Key = "my-key-value", Value = "my-value" })|};
+                    var left = producer.Flush(TimeSpan.FromSeconds(10));
+                    Console.WriteLine(left);
+                }
+            }
+        }
+        """, Unobserved(0));
 }

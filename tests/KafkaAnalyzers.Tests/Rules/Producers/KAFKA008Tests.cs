@@ -214,4 +214,69 @@ public class KAFKA008Tests
             }
         }
         """);
+
+    // ---- regressions from real projects -------------------------------------------------------------
+
+    /// <summary>confluent-kafka-dotnet examples/AvroBlogExamples: ProduceGeneric/ProduceSpecific build a producer for one message, called once from Main.</summary>
+    [Fact]
+    public Task Silent_for_a_method_called_once_from_Main_confluent_AvroBlogExamples() => Verify("""
+        class Program
+        {
+            static async Task ProduceGeneric(string bootstrapServers)
+            {
+                using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrapServers }).Build())
+                {
+                    await producer
+                        .ProduceAsync("log-messages", new Message<Null, string> { Value = "a test log message" })
+                        .ContinueWith(task => Console.WriteLine(task.IsFaulted ? $"error producing message: {task.Exception!.Message}" : "produced"));
+                }
+            }
+
+            static async Task Main(string[] args)
+            {
+                switch (args[0])
+                {
+                    case "generic-produce":
+                        await ProduceGeneric(args[1]);
+                        break;
+                }
+            }
+        }
+        """);
+
+    /// <summary>The same per-call method called from a loop in Main is one producer per message again.</summary>
+    [Fact]
+    public Task Flags_a_method_that_Main_calls_in_a_loop() => Verify("""
+        class Program
+        {
+            static async Task Send(string bootstrapServers, string line)
+            {
+                using var producer = {|#0:new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrapServers }).Build()|};
+                await producer.ProduceAsync("lines", new Message<Null, string> { Value = line });
+            }
+
+            static async Task Main(string[] args)
+            {
+                foreach (var line in args)
+                {
+                    await Send("kafka:9092", line);
+                }
+            }
+        }
+        """, PerCall(0, "Send"));
+
+    /// <summary>4901oscar/smart-city-project backend/Services/KafkaProducerService.cs before it kept one producer: a service method building one per event.</summary>
+    [Fact]
+    public Task Flags_a_service_that_builds_a_producer_per_event_smart_city_project() => Verify("""
+        public class KafkaProducerService
+        {
+            private readonly ProducerConfig _config = new ProducerConfig { BootstrapServers = "localhost:9092", EnableIdempotence = true };
+
+            public async Task Publish(string topic, string message)
+            {
+                using var producer = {|#0:new ProducerBuilder<Null, string>(_config).Build()|};
+                await producer.ProduceAsync(topic, new Message<Null, string> { Value = message });
+            }
+        }
+        """, PerCall(0, "Publish"));
 }

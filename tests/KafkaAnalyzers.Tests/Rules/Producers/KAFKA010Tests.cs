@@ -196,4 +196,81 @@ public class KAFKA010Tests
             }
         }
         """);
+
+    // ---- regressions from real projects -------------------------------------------------------------
+
+    /// <summary>confluent-kafka-dotnet examples/AvroGeneric (and JsonSerialization, OAuthProducer...): one message per line the user types.</summary>
+    [Fact]
+    public Task Silent_for_an_interactive_console_loop_confluent_examples() => Verify("""
+        class Program
+        {
+            static async Task Run(IProducer<string, string> producer, string topicName)
+            {
+                string? text;
+                while ((text = Console.ReadLine()) != "q")
+                {
+                    try
+                    {
+                        var dr = await producer.ProduceAsync(topicName, new Message<string, string> { Key = text, Value = text! });
+                        Console.WriteLine($"produced to: {dr.TopicPartitionOffset}");
+                    }
+                    catch (ProduceException<string, string> ex)
+                    {
+                        Console.WriteLine($"error producing message: {ex}");
+                    }
+                }
+            }
+        }
+        """);
+
+    /// <summary>confluent-kafka-dotnet examples/ExactlyOnce: a loop slowed down on purpose with Task.Delay.</summary>
+    [Fact]
+    public Task Silent_for_a_loop_paced_with_Task_Delay_confluent_ExactlyOnce() => Verify("""
+        class Program
+        {
+            static async Task Produce(IProducer<Null, string> producer, string[] lines, CancellationToken ct)
+            {
+                foreach (var l in lines)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                    await producer.ProduceAsync("input-lines", new Message<Null, string> { Value = l }, ct);
+                }
+            }
+        }
+        """);
+
+    /// <summary>levant47/EPAM-.NET-Program-Advanced CatalogService MessagingService: an outbox relay awaiting each message inside the polling loop.</summary>
+    [Fact]
+    public Task Flags_an_outbox_relay_that_awaits_each_message_levant47_catalog_service() => Verify("""
+        public sealed record OutboxMessage(int Id, string Name, string Contents);
+
+        public class MessagingService
+        {
+            private readonly Func<Task<OutboxMessage[]>> _pending;
+            private readonly Func<int, Task> _delete;
+
+            public MessagingService(Func<Task<OutboxMessage[]>> pending, Func<int, Task> delete)
+            {
+                _pending = pending;
+                _delete = delete;
+            }
+
+            public async Task Produce(string server, CancellationToken cancellationToken)
+            {
+                using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = server, EnableIdempotence = true }).Build();
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    var messages = await _pending();
+                    foreach (var message in messages)
+                    {
+                        {|#0:await producer.ProduceAsync(message.Name, new() { Value = message.Contents }, cancellationToken)|};
+                        await _delete(message.Id);
+                    }
+
+                    producer.Flush(cancellationToken);
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+                }
+            }
+        }
+        """, OneAtATime(0));
 }
