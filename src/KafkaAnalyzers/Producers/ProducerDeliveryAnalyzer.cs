@@ -32,7 +32,7 @@ internal sealed class ProducerDeliveryAnalyzer : KafkaTypeAnalyzer
         foreach (var call in producers.ProduceCalls)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (call.IsInExpressionTree)
+            if (!call.IsDelivering)
             {
                 continue;
             }

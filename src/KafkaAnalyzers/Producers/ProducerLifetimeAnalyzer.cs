@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -21,7 +22,8 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
         "Dispose", "DisposeAsync", "StopAsync", "Stop", "Close", "CloseAsync", "Shutdown", "ShutdownAsync");
 
     private static readonly ImmutableHashSet<string> TestAttributes = ImmutableHashSet.Create(
-        "Fact", "FactAttribute", "Theory", "TheoryAttribute", "Test", "TestAttribute", "TestMethod", "TestMethodAttribute", "TestCase", "TestCaseAttribute");
+        "Fact", "FactAttribute", "Theory", "TheoryAttribute", "Test", "TestAttribute", "TestMethod", "TestMethodAttribute", "TestCase", "TestCaseAttribute",
+        "DataTestMethod", "DataTestMethodAttribute");
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.KAFKA007_DisposedWithoutFlush,
@@ -108,12 +110,34 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
         }
 
         // Each method that disposes the field: everything produced earlier may still be queued when it starts.
-        foreach (var group in instance.Disposals.GroupBy(d => FlowGraphs.FunctionOf(d)))
+        var groups = instance.Disposals.GroupBy(d => FlowGraphs.FunctionOf(d)).ToList();
+        if (groups.Count > 1 && groups.Any(g => FlushesBeforeEveryDisposal(analysis, instance, g.Key, g.ToImmutableArray(), flushingMethods, context)))
+        {
+            // One method shuts the producer down properly (flush, look at the count, dispose); the other
+            // disposals are fallbacks for when it did not run (confluent-kafka-dotnet's VerifiableClient).
+            return;
+        }
+
+        foreach (var group in groups)
         {
             var disposals = group.ToImmutableArray();
             var calls = CallsTo(flushingMethods, group.Key);
             AskAndReport(analysis, instance, start: null, startMarked: true, disposals, instance.QueuingProduces.Where(p => InFunction(p.Invocation, group.Key)).Select(p => (IOperation)p.Invocation).ToList(), calls, reporter, context);
         }
+    }
+
+    private static bool FlushesBeforeEveryDisposal(KafkaTypeAnalysis analysis, ProducerInstance instance, IOperation function, ImmutableArray<IOperation> disposals, HashSet<IMethodSymbol> flushingMethods, SymbolAnalysisContext context)
+    {
+        var clears = instance.Flushes.Where(f => f.Accounts && InFunction(f.Invocation, function)).Select(f => FlowPoint(f.Invocation))
+            .Concat(CallsTo(flushingMethods, function))
+            .ToList();
+        if (clears.Count == 0)
+        {
+            return false;
+        }
+
+        var answer = ControlFlowPaths.Ask(new PathQuestion(null, disposals, Array.Empty<IOperation>(), clears, startMarked: true), analysis.Symbols.Flow, context.CancellationToken);
+        return answer.Answered && answer.ReachedMarked.IsEmpty;
     }
 
     private static void AskAndReport(
@@ -280,7 +304,7 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
             return;
         }
 
-        var produces = instance.Produces.Where(p => !p.IsInExpressionTree).ToList();
+        var produces = instance.Produces.Where(p => p.IsDelivering).ToList();
         if (produces.Count != 1 || Loops.Innermost(produces[0].Invocation) is not null || produces[0].Invocation.EnclosingFunction() is not null)
         {
             // A method that sends a batch through its own producer is a job, not a per-message producer.
@@ -317,8 +341,8 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
     }
 
     /// <summary>
-    /// The method has callers in this type and each is the program's <c>Main</c> (or top-level code),
-    /// outside any loop: one producer per run of the program, not per message.
+    /// The method has callers in this type and each is the program's <c>Main</c> (or top-level code) or
+    /// a test method, outside any loop: one producer per run of the program or test, not per message.
     /// </summary>
     private static bool CalledOnlyOnceFromTheEntryPoint(KafkaTypeAnalysis analysis, IMethodSymbol method)
     {
@@ -331,7 +355,8 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
             }
 
             callers++;
-            if (analysis.Index.OwnerOf(invocation) is not IMethodSymbol { Name: "Main" or "<Main>$", IsStatic: true }
+            if (analysis.Index.OwnerOf(invocation) is not IMethodSymbol caller
+                || !((caller.IsStatic && caller.Name is "Main" or "<Main>$") || IsTestMethod(caller))
                 || invocation.EnclosingFunction() is not null
                 || Loops.Innermost(invocation) is not null)
             {
@@ -350,14 +375,23 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
             return false;
         }
 
+        return !IsTestMethod(method);
+    }
+
+    /// <summary>A test (xUnit, NUnit, MSTest, or an attribute derived from theirs, e.g. SkippableTheory): one producer per test run.</summary>
+    private static bool IsTestMethod(IMethodSymbol method)
+    {
         foreach (var attribute in method.GetAttributes())
         {
-            if (attribute.AttributeClass is { } type && TestAttributes.Contains(type.Name))
+            for (var type = attribute.AttributeClass; type is not null; type = type.BaseType)
             {
-                return false;
+                if (TestAttributes.Contains(type.Name))
+                {
+                    return true;
+                }
             }
         }
 
-        return true;
+        return false;
     }
 }

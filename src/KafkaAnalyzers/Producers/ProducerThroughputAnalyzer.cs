@@ -45,7 +45,7 @@ internal sealed class ProducerThroughputAnalyzer : KafkaTypeAnalyzer
 
     private static void ReportAwaitInLoop(KafkaTypeAnalysis analysis, ProduceCall call, DeduplicatingReporter reporter)
     {
-        if (!call.IsAwaited || call.IsInExpressionTree || call.Task.Site is not IAwaitOperation await || !AwaitsDirectly(await, call.Invocation))
+        if (!call.IsAwaited || !call.IsDelivering || call.Task.Site is not IAwaitOperation await || !AwaitsDirectly(await, call.Invocation))
         {
             return;
         }
@@ -107,7 +107,7 @@ internal sealed class ProducerThroughputAnalyzer : KafkaTypeAnalyzer
         }
 
         var inMethod = instance.Produces
-            .Where(p => !p.IsInExpressionTree && analysis.Index.OwnerOf(p.Invocation) is { } owner && SymbolEqualityComparer.Default.Equals(owner, method))
+            .Where(p => p.IsDelivering && analysis.Index.OwnerOf(p.Invocation) is { } owner && SymbolEqualityComparer.Default.Equals(owner, method))
             .ToList();
         if (inMethod.Count == 1
             && inMethod[0].LeavesMessageQueued

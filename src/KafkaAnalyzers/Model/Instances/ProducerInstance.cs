@@ -91,5 +91,5 @@ internal sealed class ProducerInstance
     public bool TopicsKnown { get; internal set; }
 
     /// <summary>Produce calls that leave a message queued (<c>Produce</c>, unobserved <c>ProduceAsync</c>) and run (not in an expression tree).</summary>
-    public IEnumerable<ProduceCall> QueuingProduces => Produces.Where(p => p.LeavesMessageQueued && !p.IsInExpressionTree);
+    public IEnumerable<ProduceCall> QueuingProduces => Produces.Where(p => p.LeavesMessageQueued && p.IsDelivering);
 }

@@ -324,4 +324,23 @@ public class KAFKA004Tests
             }
         }
         """);
+
+    /// <summary>confluent-kafka-dotnet test Producer_Produce_Async: Produce inside Assert.Throws is expected to fail, not to deliver.</summary>
+    [Fact]
+    public Task Silent_inside_Assert_Throws_confluent_Producer_Produce_Async() => Verify("""
+        public static class Assert
+        {
+            public static T Throws<T>(Action testCode) where T : Exception => throw new InvalidOperationException();
+            public static Task<T> ThrowsAsync<T>(Func<Task> testCode) where T : Exception => throw new InvalidOperationException();
+        }
+
+        public class ProducerTests
+        {
+            public async Task Produce_with_a_failing_serializer(IProducer<Null, string> producer)
+            {
+                Assert.Throws<ProduceException<Null, string>>(() => producer.Produce("test", new Message<Null, string> { Value = "test" }));
+                await Assert.ThrowsAsync<ProduceException<Null, string>>(() => producer.ProduceAsync("test", new Message<Null, string> { Value = "test" }));
+            }
+        }
+        """);
 }

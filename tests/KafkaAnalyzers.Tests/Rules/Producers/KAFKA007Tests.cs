@@ -419,4 +419,39 @@ public class KAFKA007Tests
             }
         }
         """);
+
+    /// <summary>
+    /// confluent-kafka-dotnet test VerifiableClient: Run flushes (reading the count), disposes and clears the field;
+    /// Dispose disposes it only if Run did not get there. The type has a proper shutdown path.
+    /// </summary>
+    [Fact]
+    public Task Silent_when_a_shutdown_method_flushes_and_Dispose_is_a_fallback_confluent_VerifiableClient() => Verify($$"""
+        public sealed class VerifiableProducer : IDisposable
+        {
+            private IProducer<byte[], byte[]>? Handle;
+
+            public VerifiableProducer(ProducerConfig config) => Handle = new ProducerBuilder<byte[], byte[]>(config).Build();
+
+            public void Run(string topic, int count)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    Handle!.Produce(topic, new Message<byte[], byte[]> { Value = new byte[1] }, {{Handler}});
+                }
+
+                var remain = Handle!.Flush(TimeSpan.FromSeconds(10));
+                Console.WriteLine($"{remain} messages remain");
+                Handle.Dispose();
+                Handle = null;
+            }
+
+            public void Dispose()
+            {
+                if (Handle != null)
+                {
+                    Handle.Dispose();
+                }
+            }
+        }
+        """);
 }

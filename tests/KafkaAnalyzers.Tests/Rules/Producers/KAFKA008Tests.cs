@@ -279,4 +279,44 @@ public class KAFKA008Tests
             }
         }
         """, PerCall(0, "Publish"));
+
+    /// <summary>confluent-kafka-dotnet Serdes integration tests ProduceConsumeGeneric: a helper each [Theory] calls once.</summary>
+    [Fact]
+    public Task Silent_for_a_helper_called_from_test_methods_confluent_ProduceConsumeGeneric() => Verify("""
+        public sealed class TheoryAttribute : Attribute { }
+
+        public class Tests
+        {
+            private static void ProduceConsumeGeneric(string bootstrapServers, string topic)
+            {
+                using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrapServers }).Build();
+                producer.Produce(topic, new Message<Null, string> { Value = "v" }, r => Console.WriteLine(r.Error));
+                producer.Flush(TimeSpan.FromSeconds(10));
+            }
+
+            [Theory]
+            private static void ProduceConsumeGeneric_Topic(string bootstrapServers) => ProduceConsumeGeneric(bootstrapServers, "topic");
+
+            [Theory]
+            private static void ProduceConsumeGeneric_Record(string bootstrapServers) => ProduceConsumeGeneric(bootstrapServers, "record");
+        }
+        """);
+
+    /// <summary>confluent-kafka-dotnet integration test CancellationDelayMax: [SkippableTheory] derives from xUnit's TheoryAttribute.</summary>
+    [Fact]
+    public Task Silent_for_a_test_whose_attribute_derives_from_Theory_confluent_CancellationDelayMax() => Verify("""
+        public class FactAttribute : Attribute { }
+        public class TheoryAttribute : FactAttribute { }
+        public sealed class SkippableTheoryAttribute : TheoryAttribute { }
+
+        public class Tests
+        {
+            [SkippableTheory]
+            public async Task CancellationDelayMax(string bootstrapServers)
+            {
+                using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers }).Build();
+                await producer.ProduceAsync("t", new Message<byte[], byte[]> { Value = new byte[1] });
+            }
+        }
+        """);
 }
