@@ -1,128 +1,300 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
+using System.Text;
 using KafkaAnalyzers.Benchmarks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Diagnostics.Telemetry;
 
-// Analyzer overhead: for each corpus, the median over several runs of
-//   compiler   = GetDiagnostics() on a fresh compilation (binding, flow analysis: the compiler's own work)
-//   +kafka     = compiler + all KafkaAnalyzers
-//   +net       = compiler + Microsoft.CodeAnalysis.NetAnalyzers (every analyzer in the package)
-// Analyzer cost is the difference to the compiler alone; allocations likewise. Analysis runs
-// single-threaded so the numbers are repeatable on a small machine.
-var services = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 200;
-var iterations = args.Length > 1 && int.TryParse(args[1], out var it) ? it : 5;
+// What KafkaAnalyzers add to a build. For each code base, on fresh compilations, single-threaded,
+// in alternating order, medians of several runs:
+//   compiler      GetDiagnostics() without analyzers (declaration, binding, flow analysis)
+//   +net          compiler + Microsoft.CodeAnalysis.NetAnalyzers (what a .NET SDK build already runs)
+//   +net+kafka    the same plus every KafkaAnalyzers analyzer
+//   +kafka        compiler + KafkaAnalyzers alone
+// marginal = (+net+kafka) − (+net), per round, median; reported as a share of the compiler's own
+// time and allocations. Telemetry (GetAnalyzerTelemetryInfoAsync) gives each analyzer's callback
+// time and what it registered. The last line is for scripts:
+//   marginal/compile=… kafka/compile=… kafka/netanalyzers=… scaling=…
+// Usage: dotnet run -c Release --project benchmarks/KafkaAnalyzers.Benchmarks -- [options]
+//   --runs N            measured rounds per code base (default 5; 3 for the 200k-line projects)
+//   --lines N           size of the generated project (default 200000)
+//   --project PATH      also measure a project of your own (built once already); repeatable
+//   --tfm TFM           target framework for the --project that precedes it
+//   --msbuild-arg ARG   extra MSBuild argument when reading --project command lines; repeatable
+//   --no-scaling        skip the scaling run
+//   --quick             small sizes, for a smoke run
+//   --profile NAME      run one configuration (kafka|net|net+kafka|compiler) on the generated project
+//                       in a loop for a profiler (dotnet-trace) to attach
+var settings = Settings.Parse(args);
+var clock = Stopwatch.StartNew();
 var root = Metadata("RepositoryRoot");
-
 var kafka = Assembly.Load(new AssemblyName("KafkaAnalyzers")).GetTypes()
     .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+    .OrderBy(t => t.Name, StringComparer.Ordinal)
     .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
     .ToImmutableArray();
 var net = LoadNetAnalyzers(Metadata("NetAnalyzersPath"));
+var analyzers = new Analyzers(kafka, net);
+var noOptions = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty);
+var measurement = new Measurement(analyzers, noOptions);
+var allModes = new[] { Mode.Compiler, Mode.Net, Mode.NetKafka, Mode.Kafka };
 
-Console.WriteLine($"KafkaAnalyzers: {kafka.Length} analyzers; NetAnalyzers: {net.Length} analyzers; {iterations} measured runs (+2 warm-up), median");
-Console.WriteLine();
-foreach (var (name, trees, kind) in new[]
-         {
-             ($"generated ({services} services)", Corpus.Generated(services), OutputKind.DynamicallyLinkedLibrary),
-             ("samples/AntiPatterns", Corpus.Sample(Path.Combine(root, "samples", "AntiPatterns")), OutputKind.ConsoleApplication),
-         })
+Console.WriteLine($"KafkaAnalyzers: {kafka.Length} analyzers; NetAnalyzers: {net.Length} analyzers; single-threaded; load average {LoadAverage()}; {Environment.ProcessorCount} cores");
+
+if (settings.Profile is { } profile)
 {
-    var compilation = CSharpCompilation.Create(
-        "Bench",
-        trees,
-        References(),
-        new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false));
-    var errorList = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-    var errors = errorList.Count;
-    errorList.Take(3).ToList().ForEach(e => Console.WriteLine("   compile error: " + e));
-    var lines = trees.Sum(t => t.GetText().Lines.Count);
-
-    var compiler = Measure(() => { compilation.Clone().GetDiagnostics(); return 0; });
-    var withKafka = Measure(() => Analyze(compilation, kafka));
-    var withNet = Measure(() => Analyze(compilation, net));
-    var withBoth = Measure(() => Analyze(compilation, net.AddRange(kafka)));
-    var kafkaDiagnostics = Analyze(compilation, kafka);
-
-    var kafkaTime = Math.Max(0, withKafka.Milliseconds - compiler.Milliseconds);
-    var netTime = Math.Max(0, withNet.Milliseconds - compiler.Milliseconds);
-    var kafkaBytes = Math.Max(0, withKafka.Bytes - compiler.Bytes);
-    var netBytes = Math.Max(0, withNet.Bytes - compiler.Bytes);
-    Console.WriteLine($"== {name}: {trees.Count} files, {lines:N0} lines, {errors} compile errors, {kafkaDiagnostics} KAFKA diagnostics");
-    Console.WriteLine($"   compiler alone        {compiler.Milliseconds,8:N0} ms  {compiler.Bytes / 1048576.0,8:N1} MB allocated");
-    Console.WriteLine($"   KafkaAnalyzers        {kafkaTime,8:N0} ms  {kafkaBytes / 1048576.0,8:N1} MB   time ratio to compiler {Ratio(kafkaTime, compiler.Milliseconds)}, to NetAnalyzers {Ratio(kafkaTime, netTime)}; allocation ratio to compiler {Ratio(kafkaBytes, compiler.Bytes)}, to NetAnalyzers {Ratio(kafkaBytes, netBytes)}");
-    Console.WriteLine($"   NetAnalyzers          {netTime,8:N0} ms  {netBytes / 1048576.0,8:N1} MB   time ratio to compiler {Ratio(netTime, compiler.Milliseconds)}");
-    // What a user pays: KafkaAnalyzers added to a build that already runs the SDK's .NET analyzers.
-    var marginalTime = Math.Max(0, withBoth.Milliseconds - withNet.Milliseconds);
-    var marginalBytes = Math.Max(0, withBoth.Bytes - withNet.Bytes);
-    Console.WriteLine($"   + KafkaAnalyzers on top of NetAnalyzers: {marginalTime,6:N0} ms  {marginalBytes / 1048576.0,6:N1} MB   = {Ratio(marginalTime, withNet.Milliseconds)} of the compiler+NetAnalyzers time, {Ratio(marginalBytes, withNet.Bytes)} of its allocations");
-    var kafkaTelemetry = await PerAnalyzerAsync(compilation, kafka);
-    var netTelemetry = await PerAnalyzerAsync(compilation, net);
-    var kafkaSum = kafkaTelemetry.Sum(t => t.Item2.TotalMilliseconds);
-    var netSum = netTelemetry.Sum(t => t.Item2.TotalMilliseconds);
-    Console.WriteLine($"   analyzer telemetry    KafkaAnalyzers {kafkaSum:N1} ms, NetAnalyzers {netSum:N1} ms: ratio {Ratio(kafkaSum, netSum)}; KafkaAnalyzers to compiler {Ratio(kafkaSum, compiler.Milliseconds)}");
-    foreach (var (analyzer, time) in kafkaTelemetry)
+    var compilation = Generated(settings.Lines, 10, true);
+    var mode = profile switch { "kafka" => Mode.Kafka, "net" => Mode.Net, "net+kafka" => Mode.NetKafka, _ => Mode.Compiler };
+    Console.WriteLine($"profiling {mode} on {settings.Lines:N0} generated lines, pid {Environment.ProcessId}; Ctrl+C to stop");
+    for (var i = 0; ; i++)
     {
-        Console.WriteLine($"     {analyzer,-40} {time.TotalMilliseconds,8:N1} ms");
+        var sample = measurement.Once(compilation, mode);
+        Console.WriteLine($"  run {i}: {sample.WallMs:N0} ms wall, {sample.CpuMs:N0} ms CPU, {sample.Bytes / 1048576.0:N1} MB");
+    }
+}
+
+// Warm-up: JIT every path on a small project so the first measured code base is not charged for it.
+{
+    var warm = Generated(Math.Clamp(settings.Lines / 10, 2000, 10000), 10, true);
+    measurement.Rounds(warm, allModes, 2);
+}
+
+var generatedRuns = settings.Runs ?? (settings.Quick ? 3 : 3);
+var smallRuns = settings.Runs ?? 5;
+
+// (a) the generated project, (b) the same without Confluent.Kafka, (b') referenced but unused.
+var mainProject = Generated(settings.Lines, 10, true);
+var main = MeasureCodeBase($"generated, 10% Kafka files", mainProject, noOptions, generatedRuns, allModes, telemetry: true);
+MeasureCodeBase("generated, Confluent.Kafka referenced, no type uses it", Generated(settings.Lines, 0, true), noOptions, generatedRuns, new[] { Mode.Net, Mode.NetKafka }, telemetry: true);
+MeasureCodeBase("generated, no Confluent.Kafka reference", Generated(settings.Lines, 0, false), noOptions, generatedRuns, new[] { Mode.Net, Mode.NetKafka }, telemetry: true);
+MeasureCodeBase("samples/AntiPatterns", Sample(Path.Combine(root, "samples", "AntiPatterns")), noOptions, smallRuns, allModes, telemetry: true);
+
+// (c) projects of your own (real public projects that use Confluent.Kafka), compiled as their build does.
+var real = new List<(string Name, Result Result)>();
+foreach (var (path, tfm) in settings.Projects)
+{
+    try
+    {
+        var (compilation, options, lines, files) = RealProject.Load(path, tfm, settings.MSBuildArgs);
+        var realMeasurement = new Measurement(analyzers, options);
+        real.Add((Path.GetFileNameWithoutExtension(path), MeasureCodeBase(Path.GetFileName(path) + (tfm is null ? "" : $" ({tfm})"), compilation, options, smallRuns, allModes, telemetry: true, realMeasurement)));
+    }
+    catch (Exception ex)
+    {
+        Console.WriteLine($"== {path}: not measured: {ex.Message}");
+        Console.WriteLine();
+    }
+}
+
+// Scaling: the Kafka analyzers' cost per 10k lines as the code base grows.
+var scaling = double.NaN;
+if (!settings.NoScaling)
+{
+    Console.WriteLine("== scaling: KafkaAnalyzers' cost per 10k lines (generated project, 10% Kafka files)");
+    var points = new List<(int Lines, double Compiler, double Marginal, double Telemetry)>();
+    foreach (var size in settings.ScalingSizes)
+    {
+        Result result;
+        if (size == settings.Lines)
+        {
+            result = main;
+        }
+        else
+        {
+            var compilation = Generated(size, 10, true);
+            result = Measure(compilation, noOptions, Math.Max(smallRuns, 5), new[] { Mode.Compiler, Mode.Kafka }, telemetry: true, measurement, out _);
+        }
+
+        var per10k = 10000.0 / result.Lines;
+        points.Add((result.Lines, result.CompilerWall * per10k, result.KafkaAloneWall * per10k, result.KafkaTelemetry * per10k));
+        Console.WriteLine($"   {result.Lines,8:N0} lines: compiler {result.CompilerWall * per10k,7:N1} ms/10k   KafkaAnalyzers {result.KafkaAloneWall * per10k,6:N1} ms/10k (wall, +kafka − compiler), {result.KafkaTelemetry * per10k,6:N1} ms/10k (callbacks)");
+    }
+
+    if (points.Count >= 2)
+    {
+        var first = points[0];
+        var last = points[^1];
+        scaling = last.Telemetry / first.Telemetry;
+        Console.WriteLine($"   scaling (per-10k cost at {last.Lines:N0} / at {first.Lines:N0} lines): callbacks {Stats.Ratio(last.Telemetry, first.Telemetry)}, wall {Stats.Ratio(last.Marginal, first.Marginal)}, compiler {Stats.Ratio(last.Compiler, first.Compiler)}");
     }
 
     Console.WriteLine();
 }
 
-static string Ratio(double part, double whole) => whole <= 0 ? "n/a" : (part / whole).ToString("0.000");
-
-static int Analyze(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
+foreach (var (name, result) in real)
 {
-    var options = new CompilationWithAnalyzersOptions(
-        new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
-    var diagnostics = compilation.Clone().WithAnalyzers(analyzers, options).GetAllDiagnosticsAsync().GetAwaiter().GetResult();
-    var crashes = diagnostics.Where(d => d.Id == "AD0001").ToList();
-    if (crashes.Count > 0)
-    {
-        throw new InvalidOperationException("analyzer exception: " + crashes[0]);
-    }
-
-    return diagnostics.Count(d => d.Id.StartsWith("KAFKA", StringComparison.Ordinal));
+    Console.WriteLine($"{name}: marginal/compile={Stats.Ratio(result.MarginalWall, result.CompilerWall)} kafka/compile={Stats.Ratio(result.KafkaTelemetry, result.CompilerWall)} kafka/netanalyzers={Stats.Ratio(result.KafkaTelemetry, result.NetTelemetry)} allocations={Stats.Ratio(result.MarginalBytes, result.CompilerBytes)}");
 }
 
-static async Task<IEnumerable<(string, TimeSpan)>> PerAnalyzerAsync(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
-{
-    var options = new CompilationWithAnalyzersOptions(
-        new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: true);
-    var withAnalyzers = compilation.Clone().WithAnalyzers(analyzers, options);
-    await withAnalyzers.GetAnalyzerDiagnosticsAsync();
-    var result = new List<(string, TimeSpan)>();
-    foreach (var analyzer in analyzers)
-    {
-        var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
-        result.Add((analyzer.GetType().Name, telemetry.ExecutionTime));
-    }
+Console.WriteLine($"finished in {clock.Elapsed.TotalMinutes:N1} min; load average {LoadAverage()}");
+Console.WriteLine(FormattableString.Invariant(
+    $"marginal/compile={Stats.Ratio(main.MarginalWall, main.CompilerWall)} kafka/compile={Stats.Ratio(main.KafkaTelemetry, main.CompilerWall)} kafka/netanalyzers={Stats.Ratio(main.KafkaTelemetry, main.NetTelemetry)} scaling={(double.IsNaN(scaling) ? "n/a" : scaling.ToString("0.00", CultureInfo.InvariantCulture))}"));
+return;
 
+Result MeasureCodeBase(string name, Compilation compilation, AnalyzerOptions options, int runs, Mode[] modes, bool telemetry, Measurement? custom = null)
+{
+    var result = Measure(compilation, options, runs, modes, telemetry, custom ?? measurement, out var report);
+    Console.WriteLine($"== {name}: {result.Files:N0} files, {result.Lines:N0} lines, {result.Errors} compile errors, {result.KafkaDiagnostics} KAFKA diagnostics; {runs} rounds; load average {LoadAverage()}");
+    Console.Write(report);
+    Console.WriteLine();
     return result;
 }
 
-(double Milliseconds, long Bytes) Measure(Func<int> run)
+Result Measure(Compilation compilation, AnalyzerOptions options, int runs, Mode[] modes, bool telemetry, Measurement runner, out string report)
 {
-    run();
-    run();
-    var samples = new List<(double, long)>();
-    for (var i = 0; i < iterations; i++)
+    var text = new StringBuilder();
+    var trees = compilation.SyntaxTrees.ToList();
+    var lines = trees.Sum(t => t.GetText().Lines.Count);
+    var errorList = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+    var errors = errorList.Count;
+    foreach (var error in errorList.GroupBy(e => e.Id).Select(g => g.First()).Take(5))
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        // CPU time, not wall-clock: analysis is single-threaded here, and CPU time stays meaningful
-        // when other processes share the machine.
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        run();
-        var elapsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        samples.Add((elapsed.TotalMilliseconds, GC.GetTotalAllocatedBytes(precise: true) - before));
+        text.AppendLine("   compile error: " + error);
     }
 
-    return (samples.Select(s => s.Item1).OrderBy(x => x).ElementAt(iterations / 2), samples.Select(s => s.Item2).OrderBy(x => x).ElementAt(iterations / 2));
+    var withKafka = modes.Contains(Mode.NetKafka) ? Mode.NetKafka : Mode.Kafka;
+    var kafkaDiagnostics = runner.Run(compilation.Clone(), withKafka).Count(d => d.Id.StartsWith("KAFKA", StringComparison.Ordinal));
+    var samples = runner.Rounds(compilation, modes, runs);
+
+    double Wall(Mode mode) => samples.TryGetValue(mode, out var s) ? Stats.Median(s.Select(x => x.WallMs)) : double.NaN;
+    double Cpu(Mode mode) => samples.TryGetValue(mode, out var s) ? Stats.Median(s.Select(x => x.CpuMs)) : double.NaN;
+    double Bytes(Mode mode) => samples.TryGetValue(mode, out var s) ? Stats.Median(s.Select(x => (double)x.Bytes)) : double.NaN;
+    double Paired(Mode with, Mode without, Func<Sample, double> value)
+        => samples.ContainsKey(with) && samples.ContainsKey(without) ? Stats.PairedMedian(samples[with], samples[without], value) : double.NaN;
+
+    foreach (var mode in modes)
+    {
+        var s = samples[mode];
+        text.AppendLine(FormattableString.Invariant($"   {Label(mode),-12} wall {Wall(mode),9:N0} ms (±{Stats.Mad(s.Select(x => x.WallMs)),5:N0})  CPU {Cpu(mode),9:N0} ms (±{Stats.Mad(s.Select(x => x.CpuMs)),5:N0})  {Bytes(mode) / 1048576.0,8:N1} MB   runs: {string.Join(" ", s.Select(x => x.WallMs.ToString("N0", CultureInfo.InvariantCulture)))}"));
+    }
+
+    var compilerWall = Wall(Mode.Compiler);
+    var compilerBytes = Bytes(Mode.Compiler);
+    var marginalWall = Paired(Mode.NetKafka, Mode.Net, x => x.WallMs);
+    var marginalCpu = Paired(Mode.NetKafka, Mode.Net, x => x.CpuMs);
+    var marginalBytes = Paired(Mode.NetKafka, Mode.Net, x => x.Bytes);
+    var kafkaAloneWall = Paired(Mode.Kafka, Mode.Compiler, x => x.WallMs);
+    var kafkaAloneBytes = Paired(Mode.Kafka, Mode.Compiler, x => x.Bytes);
+    if (!double.IsNaN(marginalWall))
+    {
+        var noise = Stats.Mad(samples[Mode.Net].Select(x => x.WallMs));
+        text.AppendLine(FormattableString.Invariant($"   marginal (+net+kafka − +net, paired per round): wall {marginalWall:N0} ms, CPU {marginalCpu:N0} ms, {marginalBytes / 1048576.0:N1} MB; noise (±MAD of +net) {noise:N0} ms{(Math.Abs(marginalWall) <= noise ? " — within noise" : "")}"));
+        if (!double.IsNaN(compilerWall))
+        {
+            text.AppendLine($"      marginal/compile = {Stats.Ratio(marginalWall, compilerWall)} (wall), {Stats.Ratio(marginalCpu, Cpu(Mode.Compiler))} (CPU); allocations {Stats.Ratio(marginalBytes, compilerBytes)} of the compiler's");
+        }
+        else
+        {
+            text.AppendLine($"      marginal / (+net) = {Stats.Ratio(marginalWall, Wall(Mode.Net))} (wall), {Stats.Ratio(marginalCpu, Cpu(Mode.Net))} (CPU); allocations {Stats.Ratio(marginalBytes, Bytes(Mode.Net))} of +net's");
+        }
+    }
+
+    if (!double.IsNaN(kafkaAloneWall))
+    {
+        text.AppendLine($"   KafkaAnalyzers alone (+kafka − compiler): wall {kafkaAloneWall:N0} ms = {Stats.Ratio(kafkaAloneWall, compilerWall)} of the compiler, allocations {kafkaAloneBytes / 1048576.0:N1} MB = {Stats.Ratio(kafkaAloneBytes, compilerBytes)}");
+    }
+
+    var kafkaTelemetry = double.NaN;
+    var netTelemetry = double.NaN;
+    if (telemetry)
+    {
+        var all = modes.Contains(Mode.NetKafka) || modes.Contains(Mode.Net) ? analyzers.Both : analyzers.Kafka;
+        var info = runner.TelemetryAsync(compilation, all).GetAwaiter().GetResult();
+        kafkaTelemetry = analyzers.Kafka.Sum(a => info[a].ExecutionTime.TotalMilliseconds);
+        netTelemetry = analyzers.Net.Where(info.ContainsKey).Sum(a => info[a].ExecutionTime.TotalMilliseconds);
+        text.AppendLine(FormattableString.Invariant($"   telemetry (callback time): KafkaAnalyzers {kafkaTelemetry:N1} ms{(all == analyzers.Both ? $", NetAnalyzers {netTelemetry:N1} ms: kafka/netanalyzers {Stats.Ratio(kafkaTelemetry, netTelemetry)}" : "")}{(double.IsNaN(compilerWall) ? "" : $"; kafka/compile {Stats.Ratio(kafkaTelemetry, compilerWall)}")}"));
+        foreach (var analyzer in analyzers.Kafka)
+        {
+            var t = info[analyzer];
+            text.AppendLine(FormattableString.Invariant($"     {analyzer.GetType().Name,-36} {t.ExecutionTime.TotalMilliseconds,8:N1} ms   registered: {Registered(t)}"));
+        }
+    }
+
+    report = text.ToString();
+    return new Result(trees.Count, lines, errors, kafkaDiagnostics, compilerWall, compilerBytes, marginalWall, marginalBytes, kafkaAloneWall, kafkaTelemetry, netTelemetry);
 }
+
+static string Registered(AnalyzerTelemetryInfo t)
+{
+    var parts = new List<string>();
+    void Add(string name, int count)
+    {
+        if (count > 0)
+        {
+            parts.Add($"{name} {count}");
+        }
+    }
+
+    Add("compilation-start", t.CompilationStartActionsCount);
+    Add("compilation-end", t.CompilationEndActionsCount);
+    Add("compilation", t.CompilationActionsCount);
+    Add("syntax-tree", t.SyntaxTreeActionsCount);
+    Add("semantic-model", t.SemanticModelActionsCount);
+    Add("symbol", t.SymbolActionsCount);
+    Add("symbol-start", t.SymbolStartActionsCount);
+    Add("symbol-end", t.SymbolEndActionsCount);
+    Add("syntax-node", t.SyntaxNodeActionsCount);
+    Add("code-block-start", t.CodeBlockStartActionsCount);
+    Add("code-block", t.CodeBlockActionsCount);
+    Add("operation", t.OperationActionsCount);
+    Add("operation-block-start", t.OperationBlockStartActionsCount);
+    Add("operation-block", t.OperationBlockActionsCount);
+    return parts.Count == 0 ? "nothing" : string.Join(", ", parts);
+}
+
+static string Label(Mode mode) => mode switch
+{
+    Mode.Compiler => "compiler",
+    Mode.Net => "+net",
+    Mode.NetKafka => "+net+kafka",
+    _ => "+kafka",
+};
+
+static string LoadAverage()
+{
+    try
+    {
+        return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+    }
+    catch (IOException)
+    {
+        return "n/a";
+    }
+}
+
+static Compilation Generated(int lines, int kafkaPercent, bool referencesKafka)
+{
+    var trees = GeneratedProject.Create(lines, kafkaPercent, referencesKafka)
+        .Select(f => CSharpSyntaxTree.ParseText(f.Text, ParseOptions, "/generated/" + f.Path, Encoding.UTF8))
+        .ToList();
+    return CSharpCompilation.Create("Generated", trees, References(referencesKafka), new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false));
+}
+
+static Compilation Sample(string directory)
+{
+    var trees = Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
+        .Where(p => !p.Contains("/obj/", StringComparison.Ordinal) && !p.Contains("/bin/", StringComparison.Ordinal))
+        .Select(p => CSharpSyntaxTree.ParseText(File.ReadAllText(p), ParseOptions, p, Encoding.UTF8))
+        .Append(CSharpSyntaxTree.ParseText(SampleUsings, ParseOptions, "GlobalUsings.cs", Encoding.UTF8))
+        .ToList();
+    return CSharpCompilation.Create("AntiPatterns", trees, References(true), new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false));
+}
+
+static IEnumerable<MetadataReference> References(bool kafka)
+    => Basic.Reference.Assemblies.Net100.References.All.Concat(new[]
+    {
+        typeof(Microsoft.Extensions.Configuration.IConfiguration),
+        typeof(Microsoft.Extensions.Configuration.ConfigurationBinder), typeof(Microsoft.Extensions.Hosting.BackgroundService),
+        typeof(Microsoft.Extensions.Hosting.Host), typeof(Microsoft.Extensions.Logging.ILogger), typeof(Microsoft.Extensions.Logging.LoggerExtensions),
+        typeof(Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions),
+        typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection),
+        typeof(Microsoft.Extensions.DependencyInjection.ServiceCollectionHostedServiceExtensions),
+    }.Concat(kafka ? new[] { typeof(Confluent.Kafka.IProducer<,>) } : Type.EmptyTypes)
+        .Select(t => t.Assembly.Location).Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)));
 
 static ImmutableArray<DiagnosticAnalyzer> LoadNetAnalyzers(string packagePath)
 {
@@ -133,18 +305,62 @@ static ImmutableArray<DiagnosticAnalyzer> LoadNetAnalyzers(string packagePath)
         .ToImmutableArray();
 }
 
-static IEnumerable<MetadataReference> References()
-    => Basic.Reference.Assemblies.Net100.References.All.Concat(new[]
-    {
-        typeof(Confluent.Kafka.IProducer<,>), typeof(Microsoft.Extensions.Configuration.IConfiguration),
-        typeof(Microsoft.Extensions.Configuration.ConfigurationBinder), typeof(Microsoft.Extensions.Hosting.BackgroundService),
-        typeof(Microsoft.Extensions.Hosting.Host), typeof(Microsoft.Extensions.Logging.ILogger), typeof(Microsoft.Extensions.Logging.LoggerExtensions),
-        typeof(Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions),
-        typeof(Microsoft.Extensions.DependencyInjection.ServiceCollectionHostedServiceExtensions),
-    }.Select(t => (MetadataReference)MetadataReference.CreateFromFile(t.Assembly.Location)));
-
 static string Metadata(string key)
-    => typeof(Corpus).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+    => typeof(GeneratedProject).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+
+internal sealed record Result(
+    int Files, int Lines, int Errors, int KafkaDiagnostics,
+    double CompilerWall, double CompilerBytes, double MarginalWall, double MarginalBytes,
+    double KafkaAloneWall, double KafkaTelemetry, double NetTelemetry);
+
+internal sealed class Settings
+{
+    public int Lines { get; private set; } = 200_000;
+
+    public int? Runs { get; private set; }
+
+    public bool Quick { get; private set; }
+
+    public bool NoScaling { get; private set; }
+
+    public string? Profile { get; private set; }
+
+    public List<(string Path, string? Tfm)> Projects { get; } = new();
+
+    public List<string> MSBuildArgs { get; } = new();
+
+    public IReadOnlyList<int> ScalingSizes => Quick ? new[] { Lines / 10, Lines } : new[] { Lines / 10, Lines / 4, Lines / 2, Lines };
+
+    public static Settings Parse(string[] args)
+    {
+        var settings = new Settings();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--lines": settings.Lines = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--runs": settings.Runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--project": settings.Projects.Add((Next(), null)); break;
+                case "--tfm":
+                    if (settings.Projects.Count == 0)
+                    {
+                        throw new ArgumentException("--tfm follows the --project it applies to");
+                    }
+
+                    settings.Projects[^1] = (settings.Projects[^1].Path, Next());
+                    break;
+                case "--msbuild-arg": settings.MSBuildArgs.Add(Next()); break;
+                case "--no-scaling": settings.NoScaling = true; break;
+                case "--quick": settings.Quick = true; settings.Lines = 20_000; break;
+                case "--profile": settings.Profile = Next(); break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}' (see the comment at the top of Program.cs)");
+            }
+        }
+
+        return settings;
+    }
+}
 
 internal sealed class AssemblyLoader : IAnalyzerAssemblyLoader
 {
@@ -153,4 +369,23 @@ internal sealed class AssemblyLoader : IAnalyzerAssemblyLoader
     }
 
     public Assembly LoadFromPath(string fullPath) => Assembly.LoadFrom(fullPath);
+}
+
+internal static partial class Program
+{
+    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    private const string SampleUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Net.Http;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        global using Confluent.Kafka;
+        global using Microsoft.Extensions.Configuration;
+        global using Microsoft.Extensions.Hosting;
+        global using Microsoft.Extensions.Logging;
+        """;
 }

@@ -16,11 +16,22 @@ internal sealed class KafkaTypeAnalysis
     private readonly Lazy<ConsumeLoopModel> _consumeLoops;
 
     public KafkaTypeAnalysis(KafkaSymbols symbols, INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks, AnalyzerOptions options)
+        : this(symbols, type, new Lazy<OperationIndex>(() => OperationIndex.Build(type, blocks)), options)
+    {
+    }
+
+    /// <summary>For an index built already (the gate builds it to confirm the type touches Confluent.Kafka).</summary>
+    public KafkaTypeAnalysis(KafkaSymbols symbols, INamedTypeSymbol type, OperationIndex index, AnalyzerOptions options)
+        : this(symbols, type, new Lazy<OperationIndex>(() => index), options)
+    {
+    }
+
+    private KafkaTypeAnalysis(KafkaSymbols symbols, INamedTypeSymbol type, Lazy<OperationIndex> index, AnalyzerOptions options)
     {
         Symbols = symbols;
         Type = type;
         _options = options;
-        _index = new Lazy<OperationIndex>(() => OperationIndex.Build(type, blocks));
+        _index = index;
         _configurations = new Lazy<ConfigurationModel>(() => ConfigurationModel.Create(symbols, _index.Value));
         _producers = new Lazy<ProducerModel>(() => ProducerModel.Create(symbols, _index.Value));
         _consumers = new Lazy<ConsumerModel>(() => ConsumerModel.Create(symbols, _index.Value, _configurations.Value));

@@ -1,25 +1,26 @@
-using System.Collections.Concurrent;
-using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace KafkaAnalyzers.Model;
 
 /// <summary>
-/// Base of every rule-family analyzer: does nothing unless Confluent.Kafka is referenced, collects the
-/// operation blocks of each type that touches Confluent.Kafka, and at the end of the type hands the
-/// shared analysis (built once per type, whichever family asks first) to the family.
+/// Base of every rule-family analyzer, and the one gate all of them go through. Nothing is registered
+/// when Confluent.Kafka is not referenced. Otherwise, at the start of each type, the shared
+/// <see cref="KafkaTypeAnalysisCache"/> decides once for all families, from the type's syntax tokens
+/// alone, whether it can touch Confluent.Kafka (<see cref="KafkaTypeGate"/>); only such a type gets an
+/// operation-block action (its blocks, as the driver already built them, are collected once for all
+/// families) and a symbol-end action, which hands every family the shared analysis. No operation
+/// actions: the driver would call them for every creation, call and property access of the code base,
+/// per family.
 /// </summary>
+/// <remarks>
+/// <see cref="Initialize"/> is sealed on purpose: a family that registered its own actions would put
+/// the whole code base's cost back (the registration meta-test and the analyzer benchmark show it).
+/// Families ask the model; the model finds what it needs in the type's operations.
+/// </remarks>
 internal abstract class KafkaTypeAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly OperationKind[] KafkaTouchingKinds =
-    {
-        OperationKind.ObjectCreation,
-        OperationKind.Invocation,
-        OperationKind.PropertyReference,
-    };
-
     public sealed override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
@@ -27,54 +28,28 @@ internal abstract class KafkaTypeAnalyzer : DiagnosticAnalyzer
 #pragma warning disable RS1012 // the start action registers its actions through the symbol-start context
         context.RegisterCompilationStartAction(compilationStart =>
         {
-            var symbols = KafkaSymbols.TryCreate(compilationStart.Compilation);
-            if (symbols is null)
+            var cache = KafkaTypeAnalysisCache.For(compilationStart.Compilation);
+            if (cache is null)
             {
                 return;
             }
 
-            var cache = KafkaTypeAnalysisCache.For(compilationStart.Compilation);
             compilationStart.RegisterSymbolStartAction(
                 typeStart =>
                 {
                     var type = (INamedTypeSymbol)typeStart.Symbol;
-                    var blocks = new ConcurrentQueue<(ISymbol Owner, IOperation Root)>();
-                    var touchesKafka = 0;
-                    typeStart.RegisterOperationBlockAction(block =>
+                    if (cache.CollectorFor(type, typeStart.Options, typeStart.CancellationToken) is not { } collector)
                     {
-                        // Nested types are analysed on their own.
-                        if (!SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType, type))
-                        {
-                            return;
-                        }
+                        return;
+                    }
 
-                        foreach (var root in block.OperationBlocks)
-                        {
-                            blocks.Enqueue((block.OwningSymbol, root));
-                        }
-                    });
-
-                    // A cheap test per creation, call and property access: types that never touch
-                    // Confluent.Kafka (most of a code base) are never indexed.
-                    typeStart.RegisterOperationAction(
-                        operation =>
-                        {
-                            if (touchesKafka == 0 && symbols.IsFromKafka(operation.Operation))
-                            {
-                                System.Threading.Interlocked.Exchange(ref touchesKafka, 1);
-                            }
-                        },
-                        KafkaTouchingKinds);
-
+                    typeStart.RegisterOperationBlockAction(block => collector.Add(block.OwningSymbol, block.OperationBlocks));
                     typeStart.RegisterSymbolEndAction(typeEnd =>
                     {
-                        if (touchesKafka == 0 || blocks.IsEmpty)
+                        if (cache.AnalysisFor(type, collector, typeEnd.Options) is { } analysis)
                         {
-                            return;
+                            AnalyzeType(analysis, typeEnd);
                         }
-
-                        var analysis = cache.GetOrAdd(type, () => new KafkaTypeAnalysis(symbols, type, blocks.ToImmutableArray(), typeEnd.Options));
-                        AnalyzeType(analysis, typeEnd);
                     });
                 },
                 SymbolKind.NamedType);
