@@ -1,5 +1,8 @@
+using AntiPatterns.Billing;
 using AntiPatterns.Export;
+using AntiPatterns.Fulfilment;
 using AntiPatterns.Inventory;
+using AntiPatterns.Notifications;
 using AntiPatterns.Orders;
 using AntiPatterns.Payments;
 using AntiPatterns.Safe;
@@ -29,6 +32,14 @@ builder.Services.AddSingleton<PaymentProducerFactory>();
 builder.Services.AddSingleton<TelemetryPublisher>();
 builder.Services.AddSingleton<KafkaClientSettings>();
 builder.Services.AddHostedService<InventoryProjectionService>();
+builder.Services.AddSingleton(new CarrierClient(new HttpClient { BaseAddress = new Uri("https://carrier.example/") }));
+builder.Services.AddHostedService<ShipmentDispatchService>();
+builder.Services.AddSingleton<InvoiceStore>();
+builder.Services.AddHostedService<InvoiceProjection>();
+builder.Services.AddSingleton<LedgerSync>();
+builder.Services.AddSingleton<TrackingConsumerFactory>();
+builder.Services.AddSingleton(provider => provider.GetRequiredService<TrackingConsumerFactory>().Create());
+builder.Services.AddSingleton<NotificationReader>();
 
 builder.Services.AddSingleton<SafeOrderPublisher>();
 builder.Services.AddSingleton<SafeOrderApiController>();
@@ -36,6 +47,8 @@ builder.Services.AddSingleton<SafeCustomerExporter>();
 builder.Services.AddSingleton<SafePaymentPublisher>();
 builder.Services.AddSingleton<SafeClientSettings>();
 builder.Services.AddHostedService<SafeInventoryProjectionService>();
+builder.Services.AddHostedService<SafeShipmentDispatchService>();
+builder.Services.AddHostedService<ReliableShipmentService>();
 
 if (args.Contains("--run"))
 {

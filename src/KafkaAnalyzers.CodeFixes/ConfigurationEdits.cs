@@ -25,12 +25,25 @@ internal static class ConfigurationEdits
         var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
         return diagnostic.Properties.TryGetValue(FixProperties.Action, out var action) && action switch
         {
-            FixProperties.ActionReplaceValue => ValueOf(node) is not null,
+            FixProperties.ActionReplaceValue => ReplaceTarget(diagnostic, root, node) is { } write && ValueOf(write) is not null,
             FixProperties.ActionRemoveWrite => WriteRemoval.RemovableNode(node) is not null,
             FixProperties.ActionAddSetting => CreationOf(AddSettingTarget(diagnostic, root, node)) is not null,
             FixProperties.ActionReplaceKey => KeyLiteralOf(node) is not null && diagnostic.Properties.TryGetValue(FixProperties.Key, out var key) && !string.IsNullOrEmpty(key),
             _ => false,
         };
+    }
+
+    /// <summary>The write a value replacement edits: the diagnostic location, or additional location 0 when the diagnostic says so.</summary>
+    private static SyntaxNode? ReplaceTarget(Diagnostic diagnostic, SyntaxNode root, SyntaxNode node)
+    {
+        if (!diagnostic.Properties.ContainsKey(FixProperties.WriteAtAdditionalLocation))
+        {
+            return node;
+        }
+
+        return diagnostic.AdditionalLocations.Count > 0 && diagnostic.AdditionalLocations[0].SourceTree == root.SyntaxTree
+            ? root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true)
+            : null;
     }
 
     /// <summary>The node holding the configuration creation: the diagnostic location, or additional location 0 when the diagnostic says so.</summary>
@@ -56,7 +69,26 @@ internal static class ConfigurationEdits
         }
 
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        AddEdits(editor, root, model, diagnostics, cancellationToken);
+        return await FinishAsync(editor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Simplifies and formats what the edits annotated, and returns the changed document.</summary>
+    public static async Task<Document> FinishAsync(DocumentEditor editor, CancellationToken cancellationToken)
+    {
+        var changed = editor.GetChangedDocument();
+        changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Adds the configuration edits of <paramref name="diagnostics"/> to <paramref name="editor"/>, so a fix
+    /// that also edits code (a consumer rule's fix) makes both changes in one edit of the document.
+    /// </summary>
+    public static void AddEdits(DocumentEditor editor, SyntaxNode root, SemanticModel model, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
         var replaced = new HashSet<SyntaxNode>();
+        var added = new HashSet<(SyntaxNode Creation, string? Key)>();
         foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
         {
             if (!CanFix(diagnostic, root))
@@ -69,14 +101,20 @@ internal static class ConfigurationEdits
             switch (properties[FixProperties.Action])
             {
                 case FixProperties.ActionReplaceValue:
-                    ReplaceValue(editor, node, properties[FixProperties.TypedValue]!, properties[FixProperties.StringValue]!, replaced);
+                    ReplaceValue(editor, ReplaceTarget(diagnostic, root, node)!, properties[FixProperties.TypedValue]!, properties[FixProperties.StringValue]!, replaced);
                     break;
                 case FixProperties.ActionRemoveWrite:
                     var (parent, without) = WriteRemoval.Plan(WriteRemoval.RemovableNode(node)!);
                     editor.ReplaceNode(parent, (current, _) => without(current));
                     break;
                 case FixProperties.ActionAddSetting:
-                    AddSetting(editor, model, CreationOf(AddSettingTarget(diagnostic, root, node))!, properties, cancellationToken);
+                    // Several diagnostics (Fix All, or one configuration behind several calls) may add the same setting once.
+                    var creation = CreationOf(AddSettingTarget(diagnostic, root, node))!;
+                    if (added.Add((creation, properties.TryGetValue(FixProperties.Key, out var addedKey) ? addedKey : null)))
+                    {
+                        AddSetting(editor, model, creation, properties, cancellationToken);
+                    }
+
                     break;
                 case FixProperties.ActionReplaceKey:
                     ReplaceKey(editor, KeyLiteralOf(node)!, properties[FixProperties.Key]!, replaced);
@@ -90,10 +128,6 @@ internal static class ConfigurationEdits
                 ReplaceValue(editor, second, secondTyped, properties[FixProperties.SecondStringValue]!, replaced);
             }
         }
-
-        var changed = editor.GetChangedDocument();
-        changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     // ---- replace a value ------------------------------------------------------------------------

@@ -14,4 +14,107 @@ internal static partial class Descriptors
         "The group coordinator evicts a member that sends no heartbeat within session.timeout.ms. With fewer than three heartbeats per session, "
         + "a single delayed heartbeat (GC pause, network blip) triggers a rebalance that stops the whole group.",
         dataLoss: false);
+
+    public static readonly DiagnosticDescriptor KAFKA101_AutoCommitWithAsyncProcessing = DescriptorFactory.Create(
+        "KAFKA101",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Auto-commit with asynchronous processing",
+        "Consumed messages go to {0}, which the consume loop does not wait for, while auto-commit stores and commits their offsets as soon as Consume returns: a crash or a failure loses messages still being processed",
+        "With enable.auto.commit and enable.auto.offset.store on (the defaults), librdkafka stores the offset of every message Consume returns and commits it in the background every auto.commit.interval.ms. "
+        + "When the loop hands the message to a task, thread, channel or queue and moves on, the offset is committed before the work finishes; a crash or a failed task loses the message.",
+        dataLoss: true);
+
+    public static readonly DiagnosticDescriptor KAFKA102_OffsetsFromWorkerThreads = DescriptorFactory.Create(
+        "KAFKA102",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Consumer offsets committed from worker threads",
+        "{0}",
+        "Offsets stored or committed by workers land in whatever order the workers finish, so a later offset marks earlier, still running messages as done and a crash loses them. "
+        + "Closing or disposing the consumer while another thread is inside a client call can crash the process (confluent-kafka-dotnet #597).",
+        dataLoss: true);
+
+    public static readonly DiagnosticDescriptor KAFKA103_CatchAndLogWithoutDeadLetter = DescriptorFactory.Create(
+        "KAFKA103",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Catch-and-log without dead-letter",
+        "This catch only logs a failed message and consumption goes on: the offset moves past it and the message is lost; publish it to a dead-letter topic or rethrow",
+        "A catch around message processing that only logs, counts or ignores the failure lets the consume loop continue and the offset advance past the message, which is then never processed. "
+        + "Rethrowing, producing the message to a dead-letter topic, seeking back or stopping the loop keeps it. Methods listed in kafka_analyzers.dead_letter_methods count as dead-lettering.",
+        dataLoss: true);
+
+    public static readonly DiagnosticDescriptor KAFKA104_OffsetCommittedBeforeProcessing = DescriptorFactory.Create(
+        "KAFKA104",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Offset committed before processing",
+        "'{0}' marks the message as done before it is processed: a crash or a failure in the processing that follows loses it",
+        "Committing or storing a message's offset before processing it gives at-most-once delivery: if processing then fails or the process dies, the group has already moved past the message.",
+        dataLoss: true);
+
+    public static readonly DiagnosticDescriptor KAFKA106_ManualCommitThatNeverCommits = DescriptorFactory.Create(
+        "KAFKA106",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Manual commit that never commits",
+        "Auto-commit is off for this subscribed consumer and nothing in '{0}' commits its offsets: every restart or rebalance consumes again from the last committed offset",
+        "With enable.auto.commit=false only Commit (or SendOffsetsToTransaction) moves the group's committed offsets. A subscribed consumer that never commits reprocesses everything after every restart and rebalance.",
+        dataLoss: false);
+
+    public static readonly DiagnosticDescriptor KAFKA107_FatalConsumeErrorSwallowed = DescriptorFactory.Create(
+        "KAFKA107",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Fatal consume error swallowed",
+        "This catch of {0} lets the consume loop go on without checking Error.IsFatal: after a fatal error every Consume fails again at once and the loop spins without consuming",
+        "A fatal error leaves the consumer unusable; every later Consume throws again immediately. A catch that logs and continues without checking Error.IsFatal turns it into a hot loop that consumes nothing.",
+        dataLoss: false);
+
+    public static readonly DiagnosticDescriptor KAFKA109_StoreOffsetWithAutoStore = DescriptorFactory.Create(
+        "KAFKA109",
+        Categories.Reliability,
+        DiagnosticSeverity.Error,
+        "StoreOffset with automatic offset store on",
+        "StoreOffset throws KafkaException (Local_InvalidArg) because this consumer's configuration {0} enable.auto.offset.store on; set EnableAutoOffsetStore = false",
+        "librdkafka refuses an explicit offset store while enable.auto.offset.store is true (its default): StoreOffset throws KafkaException with Local_InvalidArg at run time.",
+        dataLoss: false);
+
+    public static readonly DiagnosticDescriptor KAFKA110_ConsumerConfigRejected = DescriptorFactory.Create(
+        "KAFKA110",
+        Categories.Reliability,
+        DiagnosticSeverity.Error,
+        "Consumer configuration that Build() rejects",
+        "{0}",
+        "librdkafka refuses conflicting consumer settings when the client is created (max.poll.interval.ms below session.timeout.ms), and a subscribing consumer needs a group.id: ConsumerBuilder.Build() or Subscribe() throws and the service fails at start-up.",
+        dataLoss: false);
+
+    public static readonly DiagnosticDescriptor KAFKA111_ConsumerBuiltPerMessage = DescriptorFactory.Create(
+        "KAFKA111",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Consumer built per message or per request",
+        "A consumer is built and disposed {0}: every build joins the group again and rebalances it",
+        "Each new consumer joins the group, which rebalances every member; disposing it rebalances again. Building one per message or request keeps the group rebalancing instead of consuming.",
+        dataLoss: false);
+
+    public static readonly DiagnosticDescriptor KAFKA112_BusyConsumeLoop = DescriptorFactory.Create(
+        "KAFKA112",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Busy consume loop",
+        "Consume with a zero timeout in a loop that does not wait when no message arrives: the loop spins and burns a core while the topic is idle",
+        "Consume(TimeSpan.Zero) returns at once when no message is ready. A loop around it with no wait on the empty path polls as fast as it can, using a full core while idle.",
+        dataLoss: false);
+
+    public static readonly DiagnosticDescriptor KAFKA113_CommitWithAutoCommitOn = DescriptorFactory.Create(
+        "KAFKA113",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Explicit commit with auto-commit still on",
+        "Commit is called on a consumer whose configuration {0} auto-commit and the automatic offset store on: the background commit still commits messages consumed but not processed",
+        "With enable.auto.commit and enable.auto.offset.store on, the background auto-commit commits the offset of every message Consume returned, processed or not. An explicit Commit adds no guarantee; "
+        + "turn auto-commit off, or turn the automatic store off and store offsets after processing.",
+        dataLoss: true);
 }

@@ -111,6 +111,14 @@ internal sealed partial class ConsumerProject
         }
 
         analyzerReferences[0].ReplaceWith(new XElement("PackageReference", new XAttribute("Include", PackageFeed.PackageId), new XAttribute("Version", feed.Version)));
+
+        // Other project references (the runtime library a safe variant uses) still point into the repository.
+        foreach (var reference in projectXml.Descendants("ProjectReference"))
+        {
+            var include = ((string)reference.Attribute("Include")!).Replace('\\', Path.DirectorySeparatorChar);
+            reference.SetAttributeValue("Include", Path.GetFullPath(Path.Combine(source, include)));
+        }
+
         projectXml.Save(project.ProjectFile);
         return project;
     }

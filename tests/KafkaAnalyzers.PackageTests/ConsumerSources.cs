@@ -74,7 +74,7 @@ internal static class ConsumerSources
                         Handle(result.Message.Value);
                         consumer.StoreOffset(result);
                     }
-                    catch (FormatException ex)
+                    {|KAFKA103:catch (FormatException ex)|}
                     {
                         Console.Error.WriteLine($"order {result.Message.Key} failed: {ex.Message}");
                     }

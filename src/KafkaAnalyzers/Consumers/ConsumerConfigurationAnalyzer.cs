@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Linq;
 using KafkaAnalyzers.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -8,9 +9,9 @@ using Microsoft.CodeAnalysis.Operations;
 namespace KafkaAnalyzers.Consumers;
 
 /// <summary>
-/// KAFKA108 heartbeat not a third of the session timeout: the consumer group settings of each
-/// consumer configuration, read from the shared configuration model. Later consumer configuration
-/// rules add one <c>Report…</c> method each, fed by the same <see cref="ConsumerSettings"/>.
+/// KAFKA108 heartbeat not a third of the session timeout and KAFKA110 configurations Build() rejects:
+/// the consumer group settings of each consumer configuration, read from the shared configuration
+/// model. Each rule is one <c>Report…</c> method fed by the same <see cref="ConsumerSettings"/>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class ConsumerConfigurationAnalyzer : KafkaTypeAnalyzer
@@ -18,7 +19,8 @@ internal sealed class ConsumerConfigurationAnalyzer : KafkaTypeAnalyzer
     private const string HeartbeatProperty = "HeartbeatIntervalMs";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-        Descriptors.KAFKA108_HeartbeatNotAThirdOfSession);
+        Descriptors.KAFKA108_HeartbeatNotAThirdOfSession,
+        Descriptors.KAFKA110_ConsumerConfigRejected);
 
     protected override void AnalyzeType(KafkaTypeAnalysis analysis, SymbolAnalysisContext context)
     {
@@ -32,6 +34,8 @@ internal sealed class ConsumerConfigurationAnalyzer : KafkaTypeAnalyzer
 
             var settings = new ConsumerSettings(config);
             ReportHeartbeat(analysis, settings, reporter);
+            ReportMaxPollBelowSession(analysis, settings, reporter);
+            ReportMissingGroupId(analysis, settings, reporter);
         }
     }
 
@@ -64,6 +68,62 @@ internal sealed class ConsumerConfigurationAnalyzer : KafkaTypeAnalyzer
             var fix = third >= 1 && creation is not null ? AddHeartbeat(third) : null;
             var write = settings.SessionTimeout.Write!;
             reporter.Report(rule, write.Location, fix, fix is null ? null : new[] { creation!.Syntax.GetLocation() }, sessionText, heartbeatText);
+        }
+    }
+
+    // ---- KAFKA110 -------------------------------------------------------------------------------
+
+    /// <summary>librdkafka refuses <c>max.poll.interval.ms</c> below <c>session.timeout.ms</c> when the consumer is created.</summary>
+    private static void ReportMaxPollBelowSession(KafkaTypeAnalysis analysis, ConsumerSettings settings, DeduplicatingReporter reporter)
+    {
+        if (settings.NextGenerationProtocol
+            || ConsumerSettings.Milliseconds(settings.SessionTimeout) is not { } session
+            || !settings.MaxPollInterval.IsCertain
+            || !ConfigValues.TryParseInt(settings.MaxPollInterval.Value, out var maxPoll)
+            || maxPoll < 1
+            || maxPoll >= session
+            || (!settings.MaxPollInterval.IsKnown && !settings.SessionTimeout.IsKnown))
+        {
+            return;
+        }
+
+        var rule = Descriptors.KAFKA110_ConsumerConfigRejected;
+        var message = $"Build() throws: max.poll.interval.ms ({maxPoll} ms) must not be below session.timeout.ms ({session} ms)";
+        var sessionText = session.ToString(CultureInfo.InvariantCulture);
+        if (settings.MaxPollInterval.IsKnown)
+        {
+            reporter.Report(rule, settings.MaxPollInterval.Write!.Location, ReplaceValue(session), additionalLocations: null, message);
+        }
+        else
+        {
+            var write = settings.SessionTimeout.Write!;
+            var fix = ConfigFix.Set(analysis.Symbols, settings.Context, settings.MaxPollInterval, "MaxPollIntervalMs", ConfigKeys.MaxPollIntervalMs, sessionText, write.Location.SourceTree!);
+            reporter.Report(rule, write.Location, fix?.Properties, fix?.AdditionalLocations, message);
+        }
+    }
+
+    /// <summary>
+    /// Confluent's consumer constructor throws ArgumentException when group.id is absent, whatever the
+    /// consumer does (Consumer.cs); an empty group.id builds but cannot subscribe.
+    /// </summary>
+    private static void ReportMissingGroupId(KafkaTypeAnalysis analysis, ConsumerSettings settings, DeduplicatingReporter reporter)
+    {
+        var context = settings.Context;
+        if (context.Builder is null || !settings.GroupId.IsCertain)
+        {
+            return;
+        }
+
+        if (settings.GroupId.IsDefault && settings.GroupId.Write is null)
+        {
+            reporter.Report(Descriptors.KAFKA110_ConsumerConfigRejected, context.Location, messageArgs: "Build() throws: this consumer configuration sets no GroupId ('group.id' configuration parameter is required)");
+            return;
+        }
+
+        if (settings.GroupId.IsKnown && string.IsNullOrEmpty(settings.GroupId.Value)
+            && analysis.Consumers.Instances.Any(i => i.Builder == context.Builder && i.Subscribes))
+        {
+            reporter.Report(Descriptors.KAFKA110_ConsumerConfigRejected, settings.GroupId.Write!.Location, messageArgs: "Subscribe fails: this consumer subscribes with an empty GroupId");
         }
     }
 

@@ -46,4 +46,11 @@ internal static class FixProperties
     /// (so it is not combined with <see cref="SecondTypedValue"/>).
     /// </summary>
     public const string CreationAtAdditionalLocation = "KafkaCreationAtAdditionalLocation";
+
+    /// <summary>
+    /// Present (value "true") when an <see cref="ActionReplaceValue"/> diagnostic is reported away from the
+    /// write it fixes (e.g. at a <c>StoreOffset</c> call that needs the configuration changed): the write is
+    /// at additional location 0 (so it is not combined with <see cref="SecondTypedValue"/>).
+    /// </summary>
+    public const string WriteAtAdditionalLocation = "KafkaWriteAtAdditionalLocation";
 }

@@ -38,7 +38,8 @@ internal static class AnalysisRunner
     /// Compilations derive from one empty compilation per reference set, so the ~200 reference
     /// assemblies are turned into symbols once rather than for every example.
     /// </summary>
-    private static readonly CSharpCompilation WithKafka = Empty(TestReferences.All);
+    /// <remarks>Sources may use the runtime library (KafkaAnalyzers.Reliability) too, as a project with both packages does.</remarks>
+    private static readonly CSharpCompilation WithKafka = Empty(TestReferences.WithReliability);
 
     private static readonly CSharpCompilation WithoutKafka = Empty(Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>());
 

@@ -130,7 +130,7 @@ public class CodeFixMetaTests
             LanguageNames.CSharp,
             compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
             parseOptions: AnalysisRunner.ParseOptions,
-            metadataReferences: Verifiers.TestReferences.All));
+            metadataReferences: Verifiers.TestReferences.WithReliability));
         return workspace.AddDocument(project.Id, "Example.cs", SourceText.From(source));
     }
 

@@ -15,6 +15,17 @@ internal static class TestReferences
 
     public static readonly ImmutableArray<MetadataReference> All = Build();
 
+    /// <summary>
+    /// <see cref="All"/> plus the runtime library (KafkaAnalyzers.Reliability, its testing cluster and
+    /// Polly), as a project that uses <c>IDeadLetterSink</c> or <c>ReliableConsumer</c> compiles against.
+    /// </summary>
+    public static readonly ImmutableArray<MetadataReference> WithReliability = All.AddRange(new[]
+    {
+        MetadataReference.CreateFromFile(typeof(KafkaAnalyzers.Reliability.DeadLetters.IDeadLetterSink).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(KafkaAnalyzers.Reliability.Testing.InProcessKafkaCluster).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(Polly.ResiliencePipeline).Assembly.Location),
+    });
+
     private static ImmutableArray<MetadataReference> Build()
     {
         var builder = ImmutableArray.CreateBuilder<MetadataReference>();

@@ -67,6 +67,70 @@ internal sealed class CatchClause
                 : syntax.CatchKeyword.GetLocation())
             : Clause.Syntax.GetLocation();
 
+    /// <summary>
+    /// What runs after the try statement, up to <paramref name="boundary"/> (the loop or the handler body):
+    /// the statements following it in each enclosing block. <paramref name="inRetryLoop"/> is true when a
+    /// loop lies between the try and the boundary (the catch is inside a retry loop of the iteration).
+    /// </summary>
+    public BodyEffects EffectsAfter(IOperation boundary, ProjectCalls calls, out bool inRetryLoop)
+    {
+        inRetryLoop = false;
+        var effects = BodyEffects.None;
+        IOperation child = Try;
+        for (var parent = Try.Parent; parent is not null && parent != boundary; child = parent, parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                break;
+            }
+
+            if (parent is ILoopOperation)
+            {
+                inRetryLoop = true;
+            }
+
+            if (parent is IBlockOperation block)
+            {
+                var after = false;
+                foreach (var statement in block.Operations)
+                {
+                    if (after)
+                    {
+                        effects |= calls.Summarize(statement);
+                    }
+                    else if (statement == child)
+                    {
+                        after = true;
+                    }
+                }
+            }
+        }
+
+        return effects;
+    }
+
+    /// <summary>
+    /// The failed message is skipped for good: the handler only logs, nothing after the try (in the loop
+    /// iteration or the handler, up to <paramref name="boundary"/>) dead-letters, rethrows, seeks or stops
+    /// (nor, after a retry loop, produces or calls what the model cannot see).
+    /// </summary>
+    public bool SkipsFailedMessage(IOperation boundary, ProjectCalls calls)
+    {
+        if (!OnlyLogs)
+        {
+            return false;
+        }
+
+        var after = EffectsAfter(boundary, calls, out var inRetryLoop);
+        var rescues = BodyEffects.DeadLetters | BodyEffects.Throws | BodyEffects.Seeks | BodyEffects.Stops;
+        if (inRetryLoop)
+        {
+            rescues |= BodyEffects.Produces | BodyEffects.Unknown;
+        }
+
+        return (after & rescues) == 0;
+    }
+
     public static CatchClause Analyze(ICatchClauseOperation clause, KafkaSymbols symbols, ProjectCalls calls)
     {
         var @try = (ITryOperation)clause.Parent!;

@@ -23,6 +23,12 @@ internal enum ResultUseKind
 
     /// <summary>Passed to <c>Seek</c>.</summary>
     Sought,
+
+    /// <summary>Returned to the caller (a consume helper): processed elsewhere.</summary>
+    Returned,
+
+    /// <summary>Added to a collection of the loop (a batch): processed later, from the collection.</summary>
+    Collected,
 }
 
 internal sealed class ResultUse
@@ -209,11 +215,16 @@ internal sealed class ConsumeLoop
         return !IsInUnboundedRetry(catchClause);
     }
 
+    /// <summary>
+    /// The catch is inside a loop of the iteration that retries the failed work until it succeeds: the
+    /// loop runs until stopped, or its condition reads only flags that the protected block sets (a
+    /// success flag), never the catch or the loop's own increment; and the catch does not break out.
+    /// </summary>
     private bool IsInUnboundedRetry(CatchClause catchClause)
     {
         for (var parent = catchClause.Try.Parent; parent is not null && parent != Loop; parent = parent.Parent)
         {
-            if (parent is ILoopOperation retry && ConsumeLoopModel.IsUnbounded(retry))
+            if (parent is ILoopOperation retry && (ConsumeLoopModel.IsUnbounded(retry) || EndsOnlyOnSuccess(retry, catchClause)))
             {
                 var leavesRetry = catchClause.Jumps.Any(j => j is IBranchOperation { BranchKind: BranchKind.Break } b
                                                             && SymbolEqualityComparer.Default.Equals(b.Target, retry.ExitLabel));
@@ -228,6 +239,308 @@ internal sealed class ConsumeLoop
 
         return false;
     }
+
+    /// <summary><c>while (!handled) { try { ...; handled = true; } catch { ... } }</c>: only the protected block changes what the condition reads.</summary>
+    private static bool EndsOnlyOnSuccess(ILoopOperation retry, CatchClause catchClause)
+    {
+        if (retry is not IWhileLoopOperation { Condition: { } condition } whileLoop || whileLoop.ConditionIsUntil)
+        {
+            return false;
+        }
+
+        var read = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var node in condition.DescendantsAndSelf())
+        {
+            if (node is IAssignmentOperation or IIncrementOrDecrementOperation or IInvocationOperation)
+            {
+                return false;
+            }
+
+            if (node is ILocalReferenceOperation local)
+            {
+                read.Add(local.Local);
+            }
+            else if (node is not (IUnaryOperation or IBinaryOperation or IConversionOperation or IParenthesizedOperation or ILiteralOperation or IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" } or IParameterReferenceOperation or IFieldReferenceOperation))
+            {
+                return false;
+            }
+        }
+
+        if (read.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var node in whileLoop.Body.DescendantsAndSelf())
+        {
+            if (node is IAssignmentOperation or IIncrementOrDecrementOperation
+                && (node is IAssignmentOperation assignment ? assignment.Target : ((IIncrementOrDecrementOperation)node).Target) is ILocalReferenceOperation target
+                && read.Contains(target.Local)
+                && !IsInside(node, catchClause.Try.Body))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsInside(IOperation operation, IOperation container)
+    {
+        for (var current = operation; current is not null; current = current.Parent)
+        {
+            if (current == container)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A consumed result (or a value computed from it) is processed or handed off inside <paramref name="region"/>.</summary>
+    public bool ProcessesResultIn(IOperation region)
+        => Results.Any(r => r.Uses.Any(u => u.Kind is ResultUseKind.Processed or ResultUseKind.HandedOff && IsInside(u.Reference, region)));
+
+    /// <summary>The iteration root (the loop, or a poll method's body) containing <paramref name="operation"/>.</summary>
+    public IOperation? IterationRootOf(IOperation operation)
+    {
+        for (var current = operation; current is not null; current = current.Parent)
+        {
+            if (IterationRoots.Contains(current))
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// When <paramref name="consume"/> returns no message, the iteration waits before consuming again (or
+    /// leaves the loop): some wait (<c>await</c>, <c>Task.Delay</c>, <c>Thread.Sleep</c>, a blocking call)
+    /// can run on the path where the result is null. Over-approximates waits, so a busy loop is only
+    /// claimed when no wait can be on that path.
+    /// </summary>
+    public bool WaitsWhenEmpty(ConsumedResult consume, ProjectCalls calls)
+    {
+        var invocation = consume.Consume.Invocation;
+        var variable = consume.Variable;
+        if (!ContainsDirectly(invocation) || variable is null)
+        {
+            // A poll method or an unkept result: any wait anywhere in the iteration counts.
+            return IterationRoots.Any(root => calls.Summarize(root).Has(BodyEffects.Waits));
+        }
+
+        if (ConditionSymbols.Contains(variable, SymbolEqualityComparer.Default)
+            || (ConditionOf(Loop) is { } condition && calls.Summarize(condition).Has(BodyEffects.Waits)))
+        {
+            return true;
+        }
+
+        // The chain of statements from the consume up to the loop body.
+        var chain = new List<(IBlockOperation Block, IOperation Statement)>();
+        IOperation child = invocation;
+        for (var parent = invocation.Parent; parent is not null && child != Loop; child = parent, parent = parent.Parent)
+        {
+            if (parent is IBlockOperation block)
+            {
+                chain.Add((block, child));
+            }
+
+            if (parent is ITryOperation { Finally: { } @finally } && child != @finally && calls.Summarize(@finally).Has(BodyEffects.Waits))
+            {
+                return true;
+            }
+        }
+
+        // Forward: what follows the consume until the end of the body, unless a null check jumps.
+        var jumpsToNextIteration = false;
+        foreach (var (block, statement) in chain)
+        {
+            var after = false;
+            foreach (var next in block.Operations)
+            {
+                if (!after)
+                {
+                    after = next == statement;
+                    continue;
+                }
+
+                switch (OnEmpty(next, variable))
+                {
+                    case EmptyPath.Leaves:
+                        return true;
+                    case EmptyPath.Continues:
+                        jumpsToNextIteration = true;
+                        break;
+                    case EmptyPath.Skips:
+                        continue;
+                    case EmptyPath.ElseOnly when next is IConditionalOperation { WhenFalse: { } whenFalse }:
+                        if (calls.Summarize(whenFalse).Has(BodyEffects.Waits))
+                        {
+                            return true;
+                        }
+
+                        continue;
+                }
+
+                if (jumpsToNextIteration)
+                {
+                    break;
+                }
+
+                if (calls.Summarize(next).Has(BodyEffects.Waits))
+                {
+                    return true;
+                }
+            }
+
+            if (jumpsToNextIteration)
+            {
+                break;
+            }
+        }
+
+        // Next iteration: the statements before the consume in each enclosing block run again first.
+        foreach (var (block, statement) in chain)
+        {
+            foreach (var previous in block.Operations)
+            {
+                if (previous == statement)
+                {
+                    break;
+                }
+
+                if (calls.Summarize(previous).Has(BodyEffects.Waits))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private enum EmptyPath
+    {
+        /// <summary>Not a null check of the result: runs on the empty path.</summary>
+        Runs,
+
+        /// <summary><c>if (result == null) break;</c> / <c>return</c>: the empty path leaves the loop.</summary>
+        Leaves,
+
+        /// <summary><c>if (result == null) continue;</c>: the empty path goes to the next iteration.</summary>
+        Continues,
+
+        /// <summary><c>if (result != null) { ... }</c> without else: skipped on the empty path.</summary>
+        Skips,
+
+        /// <summary><c>if (result != null) { ... } else { ... }</c>: only the else runs.</summary>
+        ElseOnly,
+    }
+
+    private EmptyPath OnEmpty(IOperation statement, ILocalSymbol variable)
+    {
+        if (statement is not IConditionalOperation { Condition: { } condition } conditional)
+        {
+            return EmptyPath.Runs;
+        }
+
+        switch (NullTest(condition, variable))
+        {
+            case true:
+                var jump = conditional.WhenTrue is IBlockOperation { Operations.Length: > 0 } block ? block.Operations[block.Operations.Length - 1] : conditional.WhenTrue;
+                if (jump is IBranchOperation { BranchKind: BranchKind.Continue } && !(conditional.WhenTrue is IBlockOperation b && b.Operations.Length > 1))
+                {
+                    return EmptyPath.Continues;
+                }
+
+                if (jump is IReturnOperation || (jump is IBranchOperation { BranchKind: BranchKind.Break } brk && SymbolEqualityComparer.Default.Equals(brk.Target, Loop.ExitLabel)))
+                {
+                    return EmptyPath.Leaves;
+                }
+
+                return EmptyPath.Runs;
+            case false:
+                return conditional.WhenFalse is null ? EmptyPath.Skips : EmptyPath.ElseOnly;
+            default:
+                return EmptyPath.Runs;
+        }
+    }
+
+    /// <summary>True for "the result is null" (<c>r == null</c>, <c>r is null</c>, <c>r?.Message == null</c>), false for "not null", null otherwise.</summary>
+    private static bool? NullTest(IOperation condition, ILocalSymbol variable)
+    {
+        condition = condition.WalkDownConversions();
+        if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            return !NullTest(not.Operand, variable);
+        }
+
+        if (condition is IIsPatternOperation pattern && ReadsVariable(pattern.Value, variable))
+        {
+            return pattern.Pattern switch
+            {
+                IConstantPatternOperation { Value: var constant } when IsNull(constant) => true,
+                INegatedPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } when IsNull(constant) => false,
+                IRecursivePatternOperation or IDeclarationPatternOperation or ITypePatternOperation => false,
+                _ => null,
+            };
+        }
+
+        if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary)
+        {
+            var equals = binary.OperatorKind == BinaryOperatorKind.Equals;
+            if ((ReadsVariable(binary.LeftOperand, variable) && IsNull(binary.RightOperand)) || (ReadsVariable(binary.RightOperand, variable) && IsNull(binary.LeftOperand)))
+            {
+                return equals;
+            }
+        }
+
+        if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or && NullTest(or.LeftOperand, variable) == true)
+        {
+            return true;
+        }
+
+        if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and && NullTest(and.LeftOperand, variable) == false)
+        {
+            return false;
+        }
+
+        return null;
+    }
+
+    private static bool ReadsVariable(IOperation operation, ILocalSymbol variable)
+    {
+        operation = operation.WalkDownConversions();
+        while (true)
+        {
+            switch (operation)
+            {
+                case ILocalReferenceOperation local:
+                    return SymbolEqualityComparer.Default.Equals(local.Local, variable);
+                case IConditionalAccessOperation access:
+                    operation = access.Operation.WalkDownConversions();
+                    continue;
+                case IPropertyReferenceOperation { Instance: { } instance }:
+                    operation = instance.WalkDownConversions();
+                    continue;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private static bool IsNull(IOperation operation) => operation.WalkDownConversions().ConstantValue is { HasValue: true, Value: null };
+
+    private static IOperation? ConditionOf(ILoopOperation loop)
+        => loop switch
+        {
+            IWhileLoopOperation whileLoop => whileLoop.Condition,
+            IForLoopOperation forLoop => forLoop.Condition,
+            _ => null,
+        };
 
     public Location Location => Loop.Syntax.GetLocation();
 }
@@ -257,4 +570,36 @@ internal sealed class MessageHandler
     public bool CalledFromLoop { get; }
 
     public ImmutableArray<CatchClause> Catches { get; }
+
+    /// <summary>The message parameter reaches a call other than logging inside <paramref name="region"/>.</summary>
+    public bool ProcessesMessageIn(IOperation region)
+    {
+        foreach (var node in region.DescendantsAndSelf())
+        {
+            if (node is not IParameterReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Parameter, Parameter))
+            {
+                continue;
+            }
+
+            for (var parent = node.Parent; parent is not null && parent != region; parent = parent.Parent)
+            {
+                if (parent is IInvocationOperation invocation)
+                {
+                    if (!ConsumeLoopModel.IsLogging(invocation.TargetMethod))
+                    {
+                        return true;
+                    }
+
+                    break;
+                }
+
+                if (parent is IObjectCreationOperation or IAwaitOperation or IVariableDeclaratorOperation or ISimpleAssignmentOperation)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 }

@@ -434,6 +434,8 @@ internal sealed class ConsumeLoopModel
                     return HandOff.Recognize(creation, symbols.Flow, index) is { } created
                         ? new ResultUse(reference, ResultUseKind.HandedOff, creation, created)
                         : new ResultUse(reference, ResultUseKind.Processed, creation);
+                case IReturnOperation:
+                    return new ResultUse(reference, ResultUseKind.Returned, parent);
                 case IBinaryOperation or IIsPatternOperation or IIsTypeOperation or IInterpolationOperation
                     or IInterpolatedStringOperation or IVariableInitializerOperation or ISimpleAssignmentOperation or IConditionalOperation:
                     return new ResultUse(reference, ResultUseKind.Inspected, parent);
@@ -473,6 +475,11 @@ internal sealed class ConsumeLoopModel
             return new ResultUse(reference, ResultUseKind.Inspected, invocation);
         }
 
+        if (IsCollectionAdd(invocation, reference))
+        {
+            return new ResultUse(reference, ResultUseKind.Collected, invocation);
+        }
+
         if (HandOff.AsyncCall(invocation, flow, index) is { } asyncCall)
         {
             return new ResultUse(reference, ResultUseKind.HandedOff, invocation, asyncCall);
@@ -498,6 +505,12 @@ internal sealed class ConsumeLoopModel
 
         return null;
     }
+
+    /// <summary><c>batch.Add(result)</c> on a collection of System.Collections.Generic: the result itself is kept for later.</summary>
+    private static bool IsCollectionAdd(IInvocationOperation invocation, IOperation reference)
+        => invocation.TargetMethod.Name is "Add" or "Enqueue" or "Push" or "Insert" or "TryAdd"
+           && invocation.TargetMethod.ContainingType?.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic"
+           && invocation.Arguments.Any(a => a.Value.WalkDownConversions() == reference);
 
     public static bool IsLogging(IMethodSymbol method)
     {

@@ -173,6 +173,9 @@ internal sealed class HandOff
                 return collector.TargetMethod.Name.StartsWith("Wait", System.StringComparison.Ordinal) || TaskIsAwaited(collector, index);
             case IArgumentOperation { Parent: IInvocationOperation add } when add.TargetMethod.Name is "Add" or "Enqueue" or "Push" && add.Instance?.WalkDownConversions() is ILocalReferenceOperation collection:
                 return LocalIsAwaited(collection.Local, index);
+            case IArgumentOperation { Parent: IInvocationOperation { Parent: IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation created } } }:
+                // new List<Task> { task }: the list's fate.
+                return TaskIsAwaited(created, index);
             case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                 return LocalIsAwaited(declarator.Symbol, index);
             case ISimpleAssignmentOperation assignment when assignment.Value == child && assignment.Target is ILocalReferenceOperation local:

@@ -157,6 +157,13 @@ internal sealed class ProjectCalls
             return BodyEffects.DeadLetters;
         }
 
+        // Console.Error.WriteLine(...), Console.Out.Write(...): printing, whatever TextWriter does otherwise.
+        if (invocation.Instance?.WalkDownConversions() is IPropertyReferenceOperation { Property.ContainingType: { Name: "Console" } console }
+            && console.ContainingNamespace?.Name == "System")
+        {
+            return BodyEffects.None;
+        }
+
         switch (_kinds.GetOrAdd(method.OriginalDefinition, KindOf))
         {
             case CallKind.Benign:
@@ -357,7 +364,7 @@ internal sealed class ProjectCalls
         if (ns == "System")
         {
             return type.Name is "Console" or "Math" or "MathF" or "Convert" or "TimeSpan" or "DateTimeOffset" or "Guid" or "Exception" or "BitConverter" or "Nullable" or "Random" or "ArgumentException" or "ArgumentNullException" or "ArgumentOutOfRangeException" or "ObjectDisposedException"
-                   || FlowSymbols.InheritsFrom(type, null) || type.Name.EndsWith("Exception", System.StringComparison.Ordinal);
+                   || type.Name.EndsWith("Exception", System.StringComparison.Ordinal);
         }
 
         if (ns == "System.Threading" && type.Name == "Interlocked")
