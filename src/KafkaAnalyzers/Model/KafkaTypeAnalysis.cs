@@ -33,7 +33,9 @@ internal sealed class KafkaTypeAnalysis
         _options = options;
         _index = index;
         _configurations = new Lazy<ConfigurationModel>(() => ConfigurationModel.Create(symbols, _index.Value));
-        _producers = new Lazy<ProducerModel>(() => ProducerModel.Create(symbols, _index.Value));
+        // Shared by every rule family of the type, so no family's token: robustness's SharedComputation
+        // (KafkaTypeAnalysis.Models) passes the asking family's token here when it lands.
+        _producers = new Lazy<ProducerModel>(() => ProducerModel.Create(symbols, _index.Value, System.Threading.CancellationToken.None));
         _consumers = new Lazy<ConsumerModel>(() => ConsumerModel.Create(symbols, _index.Value, _configurations.Value));
         _consumeLoops = new Lazy<ConsumeLoopModel>(() => ConsumeLoopModel.Create(symbols, _index.Value, _consumers.Value, ProjectCalls));
     }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -93,9 +94,10 @@ internal sealed class ProducerModel
         return null;
     }
 
-    public static ProducerModel Create(KafkaSymbols symbols, OperationIndex index)
+    /// <summary>Builds the model of one type; its loops observe <paramref name="cancellationToken"/>.</summary>
+    public static ProducerModel Create(KafkaSymbols symbols, OperationIndex index, CancellationToken cancellationToken)
     {
-        var builder = new Builder(symbols, index);
+        var builder = new Builder(symbols, index, cancellationToken);
         return builder.Build();
     }
 
@@ -136,11 +138,13 @@ internal sealed class ProducerModel
         private readonly Dictionary<ProducerInstance, Uses> _uses = new();
         private readonly List<ProducerInstance> _order = new();
         private readonly HashSet<IInvocationOperation> _ownedSources = new();
+        private readonly CancellationToken _cancellationToken;
 
-        public Builder(KafkaSymbols symbols, OperationIndex index)
+        public Builder(KafkaSymbols symbols, OperationIndex index, CancellationToken cancellationToken)
         {
             _symbols = symbols;
             _index = index;
+            _cancellationToken = cancellationToken;
         }
 
         public ProducerModel Build()
@@ -151,6 +155,7 @@ internal sealed class ProducerModel
             // 1. Builds, where their producer goes, and the factory methods that return one.
             foreach (var invocation in _index.Invocations)
             {
+                _cancellationToken.ThrowIfCancellationRequested();
                 if (invocation.TargetMethod.Name != "Build" || BuildKind(invocation) is not { } dependent)
                 {
                     continue;
@@ -174,6 +179,7 @@ internal sealed class ProducerModel
             {
                 foreach (var invocation in _index.Invocations)
                 {
+                    _cancellationToken.ThrowIfCancellationRequested();
                     if (factories.Contains(invocation.TargetMethod.OriginalDefinition) && !_ownedSources.Contains(invocation))
                     {
                         _ownedSources.Add(invocation);
@@ -186,6 +192,7 @@ internal sealed class ProducerModel
             var produceCalls = ImmutableArray.CreateBuilder<ProduceCall>();
             foreach (var invocation in _index.Invocations)
             {
+                _cancellationToken.ThrowIfCancellationRequested();
                 var receiverType = invocation.Instance?.WalkDownConversions().Type;
                 if (receiverType is null || !KafkaSymbols.ImplementsGeneric(receiverType, _symbols.IProducer))
                 {
@@ -243,6 +250,7 @@ internal sealed class ProducerModel
             // 4. Ownership, escape, using statements and topics of locals and fields.
             foreach (var instance in _order)
             {
+                _cancellationToken.ThrowIfCancellationRequested();
                 Complete(instance);
             }
 
@@ -280,6 +288,7 @@ internal sealed class ProducerModel
             IFieldSymbol? field = null;
             foreach (var node in body.Descendants())
             {
+                _cancellationToken.ThrowIfCancellationRequested();
                 if (node is not IReturnOperation { ReturnedValue: { } returned })
                 {
                     continue;
@@ -401,6 +410,7 @@ internal sealed class ProducerModel
                     // var producer = builder.Build(); ... return producer;
                     foreach (var reference in _index.ReferencesTo(declarator.Symbol))
                     {
+                        _cancellationToken.ThrowIfCancellationRequested();
                         if (reference.ParentIgnoringConversions(out _) is IReturnOperation && reference.EnclosingFunction() is null)
                         {
                             return FactoryMethod(reference);
@@ -494,6 +504,7 @@ internal sealed class ProducerModel
 
             foreach (var declarator in _index.Declarators)
             {
+                _cancellationToken.ThrowIfCancellationRequested();
                 if (!SymbolEqualityComparer.Default.Equals(declarator.Symbol, holder))
                 {
                     continue;
@@ -512,6 +523,7 @@ internal sealed class ProducerModel
 
             foreach (var reference in _index.ReferencesTo(holder))
             {
+                _cancellationToken.ThrowIfCancellationRequested();
                 var parent = reference.ParentIgnoringConversions(out var child);
                 switch (parent)
                 {
