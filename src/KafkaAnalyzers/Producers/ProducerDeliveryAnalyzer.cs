@@ -115,6 +115,14 @@ internal sealed class ProducerDeliveryAnalyzer : KafkaTypeAnalyzer
             return false;
         }
 
+        if (!analysis.Symbols.IsProducerBuilder(instance.Builder.Type))
+        {
+            // A project's subclass of ProducerBuilder (confluent's TestProducerBuilder): the configuration model
+            // sees no builder there, since the subclass's constructor may edit the settings. Delivery reports
+            // switched off, or a transactional id, written in the same method still mean what they say.
+            return WrittenNear(analysis, instance.Builder);
+        }
+
         foreach (var config in analysis.Configurations.Contexts)
         {
             if (config.Builder != instance.Builder)
@@ -124,6 +132,26 @@ internal sealed class ProducerDeliveryAnalyzer : KafkaTypeAnalyzer
 
             var settings = new ProducerSettings(config);
             if (settings.TransactionalIdSet || ProducerSettings.IsFalse(config.Get(ConfigKeys.EnableDeliveryReports)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool WrittenNear(KafkaTypeAnalysis analysis, IOperation builder)
+    {
+        var owner = analysis.Index.OwnerOf(builder);
+        foreach (var write in analysis.Configurations.Writes)
+        {
+            if (owner is null || !SymbolEqualityComparer.Default.Equals(analysis.Index.OwnerOf(write.Operation), owner))
+            {
+                continue;
+            }
+
+            if ((write.CanonicalKey == ConfigKeys.EnableDeliveryReports && write.HasConstantValue && ConfigValues.TryParseBool(write.Value, out var on) && !on)
+                || (write.CanonicalKey == ConfigKeys.TransactionalId && !write.Removes))
             {
                 return true;
             }

@@ -214,6 +214,48 @@ public class KAFKA004Tests
         """);
 
     [Fact]
+    public Task Silent_when_delivery_reports_are_off_for_a_builder_subclass_confluent_Producer_DisableDeliveryReports() => Verify("""
+        public class TestProducerBuilder<TKey, TValue> : ProducerBuilder<TKey, TValue>
+        {
+            public TestProducerBuilder(IEnumerable<KeyValuePair<string, string>> config) : base(config) { }
+        }
+
+        class Tests
+        {
+            void Producer_DisableDeliveryReports(string bootstrapServers)
+            {
+                var producerConfig = new ProducerConfig { BootstrapServers = bootstrapServers, EnableDeliveryReports = false };
+                using (var producer = new TestProducerBuilder<byte[], byte[]>(producerConfig).Build())
+                {
+                    producer.Produce("topic", new Message<byte[], byte[]> { Value = new byte[] { 1 } });
+                    producer.Flush(TimeSpan.FromSeconds(10));
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Flags_a_builder_subclass_when_nothing_switches_delivery_reports_off() => Verify("""
+        public class TestProducerBuilder<TKey, TValue> : ProducerBuilder<TKey, TValue>
+        {
+            public TestProducerBuilder(IEnumerable<KeyValuePair<string, string>> config) : base(config) { }
+        }
+
+        class Tests
+        {
+            void Produces(string bootstrapServers)
+            {
+                var producerConfig = new ProducerConfig { BootstrapServers = bootstrapServers, EnableDeliveryReports = true };
+                using (var producer = new TestProducerBuilder<byte[], byte[]>(producerConfig).Build())
+                {
+                    {|#0:producer.Produce("topic", new Message<byte[], byte[]> { Value = new byte[] { 1 } })|};
+                    producer.Flush(TimeSpan.FromSeconds(10));
+                }
+            }
+        }
+        """, NoHandler(0));
+
+    [Fact]
     public Task Silent_inside_a_mock_expression_tree() => Verify("""
         using System.Linq.Expressions;
 
