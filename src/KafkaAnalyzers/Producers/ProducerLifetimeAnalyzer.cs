@@ -291,7 +291,7 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
         var loop = Loops.Innermost(build.Invocation);
         if (loop is not null)
         {
-            if (LivesOneIteration(instance, build, loop))
+            if (LivesOneIteration(instance, build, loop) && !SendsBatches(instance, loop))
             {
                 reporter.Report(Descriptors.KAFKA008_ProducerPerMessage, build.Invocation.Syntax.GetLocation(), messageArgs: "ProducerBuilder.Build() runs in every iteration of this loop");
             }
@@ -321,6 +321,16 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
             Descriptors.KAFKA008_ProducerPerMessage,
             build.Invocation.Syntax.GetLocation(),
             messageArgs: $"'{method.Name}' builds a producer, produces one message and disposes the producer on every call");
+    }
+
+    /// <summary>
+    /// Every message the producer built in <paramref name="loop"/> sends is sent from a loop nested in it: one
+    /// producer per batch or per configuration (confluent's partitioner tests), not per message.
+    /// </summary>
+    private static bool SendsBatches(ProducerInstance instance, ILoopOperation loop)
+    {
+        var produces = instance.Produces.Where(p => p.IsDelivering).ToList();
+        return produces.Count > 0 && produces.All(p => Loops.Innermost(p.Invocation) is { } inner && inner != loop && Loops.Contains(loop, inner));
     }
 
     /// <summary>The producer built in the loop is held by a local of the loop body, used there and not kept.</summary>

@@ -123,10 +123,10 @@ internal sealed class FlowSymbols
     public INamedTypeSymbol? Console { get; }
 
     /// <summary>
-    /// Calls that pace a loop to a clock or a person (<c>Task.Delay</c>, <c>Console.ReadLine</c>/<c>ReadKey</c>/<c>Read</c>):
+    /// Calls that pace a loop to a clock or a person (<c>Task.Delay</c>, <c>Thread.Sleep</c>, <c>Console.ReadLine</c>/<c>ReadKey</c>/<c>Read</c>):
     /// in such a loop, waiting for each send costs nothing that matters (KAFKA010).
     /// </summary>
-    public ImmutableArray<IMethodSymbol> PacingMethods => _pacing ??= Members(Task, "Delay").AddRange(Members(Console, "ReadLine")).AddRange(Members(Console, "ReadKey")).AddRange(Members(Console, "Read"));
+    public ImmutableArray<IMethodSymbol> PacingMethods => _pacing ??= Members(Task, "Delay").AddRange(Members(Thread, "Sleep")).AddRange(Members(Console, "ReadLine")).AddRange(Members(Console, "ReadKey")).AddRange(Members(Console, "Read"));
 
     private ImmutableArray<IMethodSymbol>? _pacing;
 

@@ -33,6 +33,34 @@ public class KAFKA008Tests
         }
         """, PerMessage(0));
 
+    /// <summary>
+    /// confluent-kafka-dotnet test Producer_CustomPartitioner: one producer per partitioner variant, each
+    /// sending a batch from an inner loop: per configuration, not per message.
+    /// </summary>
+    [Fact]
+    public Task Silent_for_a_producer_per_configuration_that_sends_a_batch_confluent_Producer_CustomPartitioner() => Verify("""
+        class Tests
+        {
+            void Producer_CustomPartitioner(string bootstrapServers, string topic, Action<DeliveryReport<string, string>> dh)
+            {
+                for (int j = 0; j < 3; ++j)
+                {
+                    var producerConfig = new ProducerConfig { BootstrapServers = bootstrapServers, MessageTimeoutMs = 10000 + j };
+                    var producerBuilder = new ProducerBuilder<string, string>(producerConfig);
+                    using (var producer = producerBuilder.Build())
+                    {
+                        for (int i = 0; i < 10; ++i)
+                        {
+                            producer.Produce(topic, new Message<string, string> { Key = $"test key {i}", Value = $"test val {i}" }, dh);
+                        }
+
+                        producer.Flush(TimeSpan.FromSeconds(10));
+                    }
+                }
+            }
+        }
+        """);
+
     [Fact]
     public Task Flags_a_producer_built_and_used_inline_in_a_loop() => Verify("""
         class Exporter

@@ -239,6 +239,35 @@ public class KAFKA010Tests
         }
         """);
 
+    /// <summary>confluent-kafka-dotnet examples/OAuthProducer: one message a second until Ctrl+C, paced with Thread.Sleep.</summary>
+    [Fact]
+    public Task Silent_for_a_loop_paced_with_Thread_Sleep_confluent_OAuthProducer() => Verify("""
+        class Program
+        {
+            static volatile bool cancelled;
+
+            static async Task Produce(IProducer<string, string> producer, string topicName)
+            {
+                var msgCnt = 0;
+                while (!cancelled)
+                {
+                    var msg = $"Producer example, message #{msgCnt++}";
+                    try
+                    {
+                        var deliveryReport = await producer.ProduceAsync(topicName, new Message<string, string> { Value = msg });
+                        Console.WriteLine($"Produced message to {deliveryReport.TopicPartitionOffset}, {msg}");
+                    }
+                    catch (ProduceException<string, string> e)
+                    {
+                        Console.WriteLine($"failed to deliver message: {e.Message} [{e.Error.Code}]");
+                    }
+
+                    Thread.Sleep(1000);
+                }
+            }
+        }
+        """);
+
     /// <summary>levant47/EPAM-.NET-Program-Advanced CatalogService MessagingService: an outbox relay awaiting each message inside the polling loop.</summary>
     [Fact]
     public Task Flags_an_outbox_relay_that_awaits_each_message_levant47_catalog_service() => Verify("""
