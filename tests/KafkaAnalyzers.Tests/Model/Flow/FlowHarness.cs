@@ -43,7 +43,7 @@ internal sealed class FlowHarness
         }
 
         var type = (INamedTypeSymbol)model.GetDeclaredSymbol(tree.GetRoot().DescendantNodes().OfType<TypeDeclarationSyntax>().Last())!;
-        var harness = new FlowHarness(compilation, OperationIndex.Build(type, blocks.ToImmutable()));
+        var harness = new FlowHarness(compilation, OperationIndex.Build(type, blocks.ToImmutable(), CancellationToken.None));
         foreach (var pair in bodies)
         {
             harness._bodies[pair.Key] = pair.Value;
