@@ -160,7 +160,9 @@ internal static class DeliveryFailureSurfacing
         var interlocked = TypeName(model, position, "System.Threading.Interlocked");
         var invalid = TypeName(model, position, "System.InvalidOperationException");
         var exception = TypeName(model, position, "System.Exception");
-        var local = UniqueName(model, position, "deliveryFailure");
+        // Not "deliveryFailure": a field this fix adds in the same edit may carry that name (a type whose
+        // fields have no underscore), and the model at this position does not see it yet.
+        var local = UniqueName(model, position, "failure");
         return $$"""
             if ({{interlocked}}.Exchange(ref {{field}}, null) is {{exception}} {{local}})
             {

@@ -12,6 +12,64 @@ public class KAFKA004FixTests
     private static Task VerifyFix(string source, DiagnosticResult[] expected, string fixedSource, int? action = null)
         => VerifyFixAsync<DeliveryHandlerCodeFixProvider>("KAFKA004", source, expected, fixedSource, action);
 
+    /// <summary>
+    /// samples/ReliablePipeline NaiveOrderPublisher (found by the real-code run): fields named without an
+    /// underscore, so the captured-failure field is <c>deliveryFailure</c>; the check's pattern variable must
+    /// not take that name (CS0844).
+    /// </summary>
+    [Fact]
+    public Task Captures_failures_in_a_type_whose_fields_have_no_underscore() => VerifyFix("""
+        public sealed class OrderPublisher : IDisposable
+        {
+            private readonly IProducer<string, byte[]> producer;
+            private readonly string topic;
+
+            public OrderPublisher(IProducer<string, byte[]> producer, string topic)
+            {
+                this.producer = producer;
+                this.topic = topic;
+            }
+
+            public void Publish(string orderId, byte[] payload)
+            {
+                {|#0:producer.Produce(topic, new Message<string, byte[]> { Key = orderId, Value = payload })|};
+            }
+
+            public void Dispose() => producer.Dispose();
+        }
+        """, new[] { NoHandler(0) }, """
+        public sealed class OrderPublisher : IDisposable
+        {
+            private readonly IProducer<string, byte[]> producer;
+            private readonly string topic;
+            private Exception? deliveryFailure;
+
+            public OrderPublisher(IProducer<string, byte[]> producer, string topic)
+            {
+                this.producer = producer;
+                this.topic = topic;
+            }
+
+            public void Publish(string orderId, byte[] payload)
+            {
+                if (Interlocked.Exchange(ref deliveryFailure, null) is Exception failure)
+                {
+                    throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
+                }
+
+                producer.Produce(topic, new Message<string, byte[]> { Key = orderId, Value = payload }, report =>
+                {
+                    if (report.Error.IsError)
+                    {
+                        Interlocked.CompareExchange(ref deliveryFailure, new ProduceException<string, byte[]>(report.Error, report), null);
+                    }
+                });
+            }
+
+            public void Dispose() => producer.Dispose();
+        }
+        """);
+
     [Fact]
     public Task Logs_to_the_ILogger_field_at_Error_level() => VerifyFix("""
         using Microsoft.Extensions.Logging;
@@ -113,9 +171,9 @@ public class KAFKA004FixTests
 
             public void Charge(string json)
             {
-                if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception deliveryFailure)
+                if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception failure)
                 {
-                    throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", deliveryFailure);
+                    throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
                 }
 
                 _producer.Produce("payments", new Message<string, string> { Value = json }, report =>
@@ -129,9 +187,9 @@ public class KAFKA004FixTests
 
             public void Refund(string json)
             {
-                if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception deliveryFailure)
+                if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception failure)
                 {
-                    throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", deliveryFailure);
+                    throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
                 }
 
                 _producer.Produce("refunds", new Message<string, string> { Value = json }, report =>
@@ -201,9 +259,9 @@ public class KAFKA004FixTests
             {
                 foreach (var row in rows)
                 {
-                    if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception deliveryFailure)
+                    if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception failure)
                     {
-                        throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", deliveryFailure);
+                        throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
                     }
 
                     producer.Produce("rows", new Message<string, string> { Value = row }, report =>
@@ -241,9 +299,9 @@ public class KAFKA004FixTests
             {
                 if (json.Length > 0)
                 {
-                    if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception deliveryFailure)
+                    if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception failure)
                     {
-                        throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", deliveryFailure);
+                        throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
                     }
 
                     producer.Produce("telemetry", new Message<Null, string> { Value = json }, report =>
