@@ -46,8 +46,7 @@ public sealed class DeliveryHandlerCodeFixProvider : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            var keys = diagnostic.Id == "KAFKA004" ? new[] { AddHandlerKey, AwaitProduceAsyncKey } : new[] { CheckErrorKey };
-            foreach (var key in keys)
+            foreach (var key in KeysFor(diagnostic))
             {
                 if (Plan(root, model, diagnostic, key, context.CancellationToken) is not { } plan)
                 {
@@ -60,6 +59,12 @@ public sealed class DeliveryHandlerCodeFixProvider : CodeFixProvider
             }
         }
     }
+
+    /// <summary>The actions offered for a diagnostic, in the order the editor lists them.</summary>
+    private static string[] KeysFor(Diagnostic diagnostic)
+        => diagnostic.Id == "KAFKA004" ? new[] { AddHandlerKey, AwaitProduceAsyncKey } : new[] { CheckErrorKey };
+
+    private static string RuleOf(string key) => key == CheckErrorKey ? "KAFKA006" : "KAFKA004";
 
     private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, string? key, CancellationToken cancellationToken)
     {
@@ -76,9 +81,12 @@ public sealed class DeliveryHandlerCodeFixProvider : CodeFixProvider
         var edited = new HashSet<SyntaxNode>();
         foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
         {
-            if (diagnostic.Id != (key == CheckErrorKey ? "KAFKA006" : "KAFKA004")
-                || Plan(root, model, diagnostic, key, cancellationToken) is not { } plan
-                || !edited.Add(plan.Edited))
+            // dotnet format runs Fix All of this provider with one rule's key for all its rules: a diagnostic of
+            // the other rule gets its own first action (the one the editor lists first).
+            var plan = diagnostic.Id == RuleOf(key)
+                ? Plan(root, model, diagnostic, key, cancellationToken)
+                : KeysFor(diagnostic).Select(k => Plan(root, model, diagnostic, k, cancellationToken)).FirstOrDefault(p => p is not null);
+            if (plan is null || !edited.Add(plan.Edited))
             {
                 continue;
             }
