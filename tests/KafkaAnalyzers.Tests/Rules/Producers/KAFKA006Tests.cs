@@ -200,6 +200,63 @@ public class KAFKA006Tests
         """);
 
     [Fact]
+    public Task Silent_when_the_handler_reads_Error_through_conditional_access_or_a_switch() => Verify("""
+        class Service
+        {
+            void Run(IProducer<string, string> producer, Message<string, string> message)
+            {
+                producer.Produce("a", message, r => Console.WriteLine(r?.Error.IsError));
+                producer.Produce("b", message, r =>
+                {
+                    var text = r.Status switch
+                    {
+                        PersistenceStatus.Persisted => "stored",
+                        _ => "maybe lost",
+                    };
+                    Console.WriteLine(text);
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_a_handler_field_or_local_that_checks_Error() => Verify("""
+        public sealed class AuditPublisher
+        {
+            private readonly IProducer<string, string> _producer;
+            private readonly Action<DeliveryReport<string, string>> _onDelivery = report =>
+            {
+                if (report.Error.IsError)
+                {
+                    Console.Error.WriteLine(report.Error.Reason);
+                }
+            };
+
+            public AuditPublisher(IProducer<string, string> producer) => _producer = producer;
+
+            public void Publish(Message<string, string> message)
+            {
+                _producer.Produce("audit", message, _onDelivery);
+                Action<DeliveryReport<string, string>> local = r => { if (r.Error.IsError) throw new KafkaException(r.Error); };
+                _producer.Produce("audit.copy", message, local);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_inside_a_mock_expression_tree() => Verify("""
+        using System.Linq.Expressions;
+
+        public interface IMock<T> { void Verify(Expression<Action<T>> call); }
+
+        class PublisherTests
+        {
+            void Verifies(IMock<IProducer<string, string>> mock, Message<string, string> message)
+                => mock.Verify(p => p.Produce("orders", message, r => Console.WriteLine(r.Offset)));
+        }
+        """);
+
+    [Fact]
     public Task Silent_for_a_transactional_producer() => Verify("""
         class Service
         {
