@@ -287,12 +287,21 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         }
 
         Accepted(delivery, refused);
+        var completion = delivery.Completion!.Task;
         try
         {
-            return await delivery.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await completion.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException cancelled) when (cancellationToken.IsCancellationRequested && !delivery.Completion!.Task.IsCompleted)
+        catch (OperationCanceledException cancelled) when (cancellationToken.IsCancellationRequested)
         {
+            if (completion.IsCompleted)
+            {
+                // The outcome arrived as the token fired: it is known, so the caller gets it (a failure does not
+                // go to the handler, since this caller sees it).
+                return await completion.ConfigureAwait(false);
+            }
+
+            // From here a failure, now or later, goes to the handler (StopWaiting and Fail each check the other).
             delivery.StopWaiting();
             throw new ProduceCanceledException(topicPartition, messageQueued: true, cancellationToken, cancelled);
         }

@@ -91,6 +91,64 @@ public sealed class DeliveryAccountingRegressionTests : IDisposable
     }
 
     /// <summary>
+    /// Found by the randomized test's long mode: when the token fired just as the failure arrived, the wait was
+    /// cancelled although the outcome was already known, and the plain <see cref="OperationCanceledException"/>
+    /// that escaped told the caller "queued, the handler gets it" while the failure stayed in the abandoned task.
+    /// Here a metric listener cancels the token right after the failure is handed over (telemetry runs after).
+    /// </summary>
+    [Fact]
+    public async Task ProduceAsync_whose_token_fires_as_the_failure_arrives_still_gives_the_caller_the_failure()
+    {
+        const int calls = 8;
+
+        // One topic per call: the listener runs after the outcome is handed over, so it must cancel the token of
+        // the call whose failure it sees, never the next call's.
+        var topics = Enumerable.Range(0, calls).Select(_ => cluster.CreateUniqueTopic("cancel-race")).ToList();
+        var tokens = new ConcurrentDictionary<string, CancellationTokenSource>();
+        var config = KafkaPresets.CriticalProducer(cluster.BootstrapServers);
+        config.MessageSendMaxRetries = 1;
+        config.RetryBackoffMs = 10;
+        using var metrics = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == ReliabilityInstruments.ProducerMessagesFailed)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        metrics.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == ReliabilityInstruments.TopicTag && tag.Value is string topic && tokens.TryGetValue(topic, out var stopWaiting))
+                {
+                    stopWaiting.Cancel();
+                }
+            }
+        });
+        metrics.Start();
+        var recorder = new FailureRecorder<Null, int>();
+        var producer = new DeliveryTrackingProducer<Null, int>(config, recorder.Options());
+
+        var outcomes = new List<Exception?>();
+        for (var i = 0; i < calls; i++)
+        {
+            await producer.ProduceAsync(topics[i], new Message<Null, int> { Value = -1 }).WaitAsync(Generous);
+            cluster.PushRequestErrors(KafkaApi.Produce, ErrorCode.NotEnoughReplicas, ErrorCode.NotEnoughReplicas);
+            using var stopWaiting = tokens.GetOrAdd(topics[i], _ => new CancellationTokenSource());
+            outcomes.Add(await Record.ExceptionAsync(() => producer.ProduceAsync(topics[i], new Message<Null, int> { Value = i }, stopWaiting.Token)).WaitAsync(Generous));
+        }
+
+        await producer.FlushAsync(Generous);
+        Assert.All(outcomes, outcome => Assert.IsType<DeliveryFailedException<Null, int>>(outcome));
+        Assert.Equal(calls, producer.Failed);
+        Assert.Empty(recorder.Failures);
+        await producer.DisposeAsync();
+    }
+
+    /// <summary>
     /// The failure handler runs on the thread that serves delivery reports, and librdkafka counts a message
     /// against queue.buffering.max.messages until its report has been served: with the queue at its limit, a
     /// produce from the handler waited for room only that blocked thread could free.

@@ -105,7 +105,7 @@ public sealed class DeadLetterToolTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_replay_interrupted_half_way_exits_130_and_the_same_command_finishes_it_without_losing_any()
+    public async Task A_replay_interrupted_mid_run_exits_130_and_the_same_command_finishes_it_without_losing_any()
     {
         using var fixture = new DeadLetterFixture(partitions: 2);
         const int count = 2000;
@@ -113,22 +113,13 @@ public sealed class DeadLetterToolTests(ITestOutputHelper output)
         await fixture.PublishAsync(0, count, id => (new TimeoutException($"gateway timed out for {id}"), FailureCategory.Transient));
         var replay = $"replay -b {fixture.Cluster.BootstrapServers} -t {fixture.DeadLetterTopic} --batch-size {batch}";
 
-        // Ctrl+C once a few hundred are republished.
+        // Ctrl+C as the first batch's progress line is printed: the tool reports progress synchronously after each
+        // committed batch, so the interruption lands mid-run however fast or slow the machine is (a watcher polling
+        // the topic could miss a whole 2,000-message run on a fast machine and interrupt nothing).
         using var interrupt = new CancellationTokenSource();
-        var watcher = Task.Run(async () =>
-        {
-            while (!interrupt.IsCancellationRequested)
-            {
-                if (fixture.CountOf(fixture.Topic) >= 300)
-                {
-                    await interrupt.CancelAsync();
-                }
-
-                await Task.Delay(20);
-            }
-        });
-        var interrupted = await RunAsync(replay, interrupt.Token);
-        await watcher;
+        var stderr = new InterruptingWriter(line => line.StartsWith("replay: ", StringComparison.Ordinal) && !line.StartsWith($"replay: {count}/", StringComparison.Ordinal), interrupt);
+        var interrupted = await RunAsync(replay, interrupt.Token, stderr);
+        Assert.True(interrupt.IsCancellationRequested, "the replay printed no progress line before finishing");
         var resumed = await RunAsync(replay);
 
         Assert.Equal(ExitCodes.Interrupted, interrupted.ExitCode);
@@ -251,13 +242,26 @@ public sealed class DeadLetterToolTests(ITestOutputHelper output)
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string commandLine, CancellationToken cancellationToken = default)
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string commandLine, CancellationToken cancellationToken = default, StringWriter? error = null)
     {
         var stdout = new StringWriter();
-        var stderr = new StringWriter();
+        var stderr = error ?? new StringWriter();
         var exitCode = await DeadLetterCommandLine.RunAsync(Split(commandLine), stdout, stderr, cancellationToken);
         output.WriteLine($"$ kafka-dlq {commandLine}\n[exit {exitCode}]\n{stdout}{stderr}");
         return (exitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Captures the error output and cancels, like Ctrl+C, when a line matches.</summary>
+    private sealed class InterruptingWriter(Func<string, bool> interruptAt, CancellationTokenSource interrupt) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value is not null && interruptAt(value))
+            {
+                interrupt.Cancel();
+            }
+        }
     }
 
     /// <summary>Splits like a shell: spaces separate, single quotes group.</summary>
