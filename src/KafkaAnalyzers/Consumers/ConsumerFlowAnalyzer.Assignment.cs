@@ -34,7 +34,7 @@ internal sealed partial class ConsumerFlowAnalyzer
                 if (instance.IsInPartitionHandler(invocation)
                     || InPartitionHandlerMethod(analysis, instance, invocation)
                     || ReadsOwnAssignment(analysis, instance, assign.FirstArgument)
-                    || instance.CallsTo(ConsumerMethod.Subscribe).All(subscribe => AreExclusive(subscribe.Invocation, invocation)))
+                    || !instance.CallsTo(ConsumerMethod.Subscribe).Any(subscribe => MaySubscribeBefore(analysis, instance, subscribe.Invocation, invocation)))
                 {
                     continue;
                 }
@@ -148,6 +148,78 @@ internal sealed partial class ConsumerFlowAnalyzer
                 yield return assignment.Value;
             }
         }
+    }
+
+    /// <summary>
+    /// The consumer can be subscribed when <paramref name="assign"/> runs: in the same function the
+    /// <c>Subscribe</c> comes first with no <c>Unsubscribe</c>/<c>Unassign</c>/<c>Close</c> in between; in another
+    /// function (a start method, a rewind method) the order is unknown and counts. Silent either way when the two
+    /// sit in different branches of one conditional, or under two separate conditions (a configuration mode: topics
+    /// or manual partitions), also for the call sites of the method that assigns.
+    /// </summary>
+    private static bool MaySubscribeBefore(KafkaTypeAnalysis analysis, ConsumerInstance instance, IOperation subscribe, IOperation assign)
+    {
+        if (AreExclusive(subscribe, assign))
+        {
+            return false;
+        }
+
+        var function = FunctionOf(assign);
+        if (FunctionOf(subscribe) == function)
+        {
+            if (subscribe.Syntax.SpanStart > assign.Syntax.SpanStart)
+            {
+                return false;
+            }
+
+            return !instance.Calls.Any(c => c.Method is ConsumerMethod.Unsubscribe or ConsumerMethod.Unassign or ConsumerMethod.Close
+                                            && FunctionOf(c.Invocation) == function
+                                            && c.Invocation.Syntax.SpanStart > subscribe.Syntax.SpanStart
+                                            && c.Invocation.Syntax.SpanStart < assign.Syntax.SpanStart);
+        }
+
+        // Assign in a private method: what matters is where that method is called.
+        if (analysis.Index.OwnerOf(assign) is IMethodSymbol { DeclaredAccessibility: Accessibility.Private } method && assign.EnclosingFunction() is null)
+        {
+            var callers = analysis.Index.Invocations
+                .Where(i => SymbolEqualityComparer.Default.Equals(i.TargetMethod.OriginalDefinition, method.OriginalDefinition))
+                .ToList();
+            if (callers.Count > 0 && callers.All(call => AreExclusive(subscribe, call) || UnderSeparateConditions(subscribe, call)))
+            {
+                return false;
+            }
+        }
+
+        return !UnderSeparateConditions(subscribe, assign);
+    }
+
+    private static IOperation FunctionOf(IOperation operation) => operation.EnclosingFunction() ?? OperationIndex.Root(operation);
+
+    /// <summary>Each operation is inside the branch of its own <c>if</c>, and neither <c>if</c> contains the other.</summary>
+    private static bool UnderSeparateConditions(IOperation first, IOperation second)
+    {
+        if (FunctionOf(first) != FunctionOf(second))
+        {
+            return false;
+        }
+
+        var firstIf = EnclosingConditional(first);
+        var secondIf = EnclosingConditional(second);
+        return firstIf is not null && secondIf is not null && firstIf != secondIf && !IsWithin(firstIf, secondIf) && !IsWithin(secondIf, firstIf);
+    }
+
+    private static IConditionalOperation? EnclosingConditional(IOperation operation)
+    {
+        var child = operation;
+        for (var parent = operation.Parent; parent is not null and not IAnonymousFunctionOperation and not ILocalFunctionOperation; child = parent, parent = parent.Parent)
+        {
+            if (parent is IConditionalOperation conditional && child != conditional.Condition)
+            {
+                return conditional;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The two operations sit in different branches of one <c>if</c>/<c>?:</c>/<c>switch</c>: one mode subscribes, the other assigns.</summary>

@@ -263,4 +263,70 @@ public class KAFKA116Tests
                     Console.WriteLine(reader.Consume(TimeSpan.FromSeconds(1))?.Message.Value);
                 }
             """));
+
+    // ---- regressions from real code --------------------------------------------------------------
+
+    /// <summary>confluent-kafka-dotnet's AdminClient_DeleteConsumerGroupOffsets test: assign first, subscribe later.</summary>
+    [Fact]
+    public Task Silent_when_assign_runs_before_subscribe_in_the_same_method()
+        => VerifyAsync(Rule, """
+            public static class OffsetsScenario
+            {
+                public static void Run(ConsumerConfig config, string topic)
+                {
+                    using var consumer = new ConsumerBuilder<string, string>(config).Build();
+                    consumer.Assign(new List<TopicPartition> { new TopicPartition(topic, 0) });
+                    consumer.Commit(new List<TopicPartitionOffset> { new TopicPartitionOffset(topic, 0, 10) });
+                    consumer.Subscribe(topic);
+                    consumer.Close();
+                }
+            }
+            """);
+
+    /// <summary>The same test: subscribe, unsubscribe, then assign another topic.</summary>
+    [Fact]
+    public Task Silent_when_assign_follows_an_unsubscribe()
+        => VerifyAsync(Rule, """
+            public static class OffsetsScenario
+            {
+                public static void Run(ConsumerConfig config, string first, string second)
+                {
+                    using var consumer = new ConsumerBuilder<string, string>(config).Build();
+                    consumer.Subscribe(first);
+                    Console.WriteLine(consumer.Consume(TimeSpan.FromSeconds(1))?.Message.Value);
+                    consumer.Unsubscribe();
+                    consumer.Assign(new List<TopicPartition> { new TopicPartition(second, 0) });
+                    consumer.Close();
+                }
+            }
+            """);
+
+    /// <summary>KafkaFlow's Consumer: topics are subscribed under one condition, manual partitions assigned (in a private method) under another.</summary>
+    [Fact]
+    public Task Silent_for_a_topics_or_manual_partitions_configuration_mode()
+        => VerifyAsync(Rule, """
+            public sealed class FlowConsumer
+            {
+                private IConsumer<byte[], byte[]>? _consumer;
+
+                public void Start(ConsumerConfig config, List<string> topics, List<TopicPartition> manualPartitions)
+                {
+                    _consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
+                    if (topics.Count > 0)
+                    {
+                        _consumer.Subscribe(topics);
+                    }
+
+                    if (manualPartitions.Count > 0)
+                    {
+                        ManualAssign(manualPartitions);
+                    }
+                }
+
+                private void ManualAssign(List<TopicPartition> partitions)
+                {
+                    _consumer!.Assign(partitions);
+                }
+            }
+            """);
 }
