@@ -34,6 +34,7 @@ internal sealed class ConfigurationKeyAnalyzer : KafkaTypeAnalyzer
         var pluginsLoaded = LoadsPlugins(writes);
         foreach (var write in writes)
         {
+            context.CancellationToken.ThrowIfCancellationRequested();
             if (!write.IsStringKey || write.Key is not { } key || write.KeyOperation is null || LibrdkafkaProperties.IsKnown(key))
             {
                 continue;
@@ -69,6 +70,7 @@ internal sealed class ConfigurationKeyAnalyzer : KafkaTypeAnalyzer
     {
         foreach (var config in analysis.Configurations.Contexts)
         {
+            analysis.CancellationToken.ThrowIfCancellationRequested();
             if (config.Builder is null || config.Role == ClientRole.Unknown)
             {
                 continue;

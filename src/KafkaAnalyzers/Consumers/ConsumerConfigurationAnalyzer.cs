@@ -27,6 +27,7 @@ internal sealed class ConsumerConfigurationAnalyzer : KafkaTypeAnalyzer
         var reporter = new DeduplicatingReporter(context);
         foreach (var config in analysis.Configurations.Contexts)
         {
+            context.CancellationToken.ThrowIfCancellationRequested();
             if (config.Role != ClientRole.Consumer)
             {
                 continue;

@@ -1,60 +1,78 @@
-using System;
-using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace KafkaAnalyzers.Model;
 
-/// <summary>Everything the rules may ask about one type, computed on first use.</summary>
+/// <summary>
+/// Everything the rules may ask about one type, computed on first use. The models are shared by every
+/// rule family (<see cref="Models"/>, cached per type); each family sees them through its own
+/// cancellation token, which the models' loops observe.
+/// </summary>
 internal sealed class KafkaTypeAnalysis
 {
-    private readonly Lazy<OperationIndex> _index;
-    private readonly Lazy<ConfigurationModel> _configurations;
+    private readonly Models _models;
     private readonly AnalyzerOptions _options;
-    private readonly Lazy<ConsumerModel> _consumers;
-    private readonly Lazy<ConsumeLoopModel> _consumeLoops;
 
-    public KafkaTypeAnalysis(KafkaSymbols symbols, INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks, AnalyzerOptions options)
-        : this(symbols, type, new Lazy<OperationIndex>(() => OperationIndex.Build(type, blocks)), options)
+    public KafkaTypeAnalysis(Models models, AnalyzerOptions options, CancellationToken cancellationToken)
     {
-    }
-
-    /// <summary>For an index built already (the gate builds it to confirm the type touches Confluent.Kafka).</summary>
-    public KafkaTypeAnalysis(KafkaSymbols symbols, INamedTypeSymbol type, OperationIndex index, AnalyzerOptions options)
-        : this(symbols, type, new Lazy<OperationIndex>(() => index), options)
-    {
-    }
-
-    private KafkaTypeAnalysis(KafkaSymbols symbols, INamedTypeSymbol type, Lazy<OperationIndex> index, AnalyzerOptions options)
-    {
-        Symbols = symbols;
-        Type = type;
+        _models = models;
         _options = options;
-        _index = index;
-        _configurations = new Lazy<ConfigurationModel>(() => ConfigurationModel.Create(symbols, _index.Value));
-        _consumers = new Lazy<ConsumerModel>(() => ConsumerModel.Create(symbols, _index.Value, _configurations.Value));
-        _consumeLoops = new Lazy<ConsumeLoopModel>(() => ConsumeLoopModel.Create(symbols, _index.Value, _consumers.Value, ProjectCalls));
+        CancellationToken = cancellationToken;
     }
 
-    public KafkaSymbols Symbols { get; }
+    public KafkaSymbols Symbols => _models.Symbols;
 
-    public INamedTypeSymbol Type { get; }
+    public INamedTypeSymbol Type => _models.Type;
 
-    public OperationIndex Index => _index.Value;
+    /// <summary>The token of the analysis asking; loops over operations, configurations or clients observe it.</summary>
+    public CancellationToken CancellationToken { get; }
 
-    public ConfigurationModel Configurations => _configurations.Value;
+    public OperationIndex Index => _models.Index;
+
+    public ConfigurationModel Configurations => _models.Configurations.Get(CancellationToken);
 
     /// <summary>The consumers of the type: where each is built, with which configuration, owned or not, every call on it.</summary>
-    public ConsumerModel Consumers => _consumers.Value;
+    public ConsumerModel Consumers => _models.Consumers.Get(CancellationToken);
 
     /// <summary>The consume loops and message handlers of the type, their results and catch clauses.</summary>
-    public ConsumeLoopModel ConsumeLoops => _consumeLoops.Value;
+    public ConsumeLoopModel ConsumeLoops => _models.ConsumeLoops.Get(CancellationToken);
 
-    /// <summary>"Calls into the project" for this compilation (shared by every type).</summary>
-    public ProjectCalls ProjectCalls => ProjectCalls.For(Symbols, _options);
+    /// <summary>"Calls into the project" for this compilation (cached for every type), asked with this analysis' token.</summary>
+    public ProjectCalls ProjectCalls => ProjectCalls.For(Symbols, _options, CancellationToken);
 
     public KafkaAnalyzerOptions OptionsFor(SyntaxTree tree) => KafkaAnalyzerOptions.For(_options, tree);
 
     public ProducerInstance? ProducerBuiltBy(Microsoft.CodeAnalysis.Operations.IObjectCreationOperation builder)
         => ProducerInstance.Find(Symbols, Index, builder);
+
+    /// <summary>
+    /// The per-type models over the type's operation index (built by the gate), each computed once by the
+    /// first family that asks, with its token (add new models here as a <see cref="SharedComputation{T}"/>,
+    /// never a <see cref="System.Lazy{T}"/>, which would replay one family's cancellation to the next).
+    /// </summary>
+    internal sealed class Models
+    {
+        public Models(KafkaSymbols symbols, INamedTypeSymbol type, OperationIndex index, AnalyzerOptions options)
+        {
+            Symbols = symbols;
+            Type = type;
+            Index = index;
+            Configurations = new SharedComputation<ConfigurationModel>(cancellationToken => ConfigurationModel.Create(symbols, index, cancellationToken));
+            Consumers = new SharedComputation<ConsumerModel>(cancellationToken => ConsumerModel.Create(symbols, index, Configurations.Get(cancellationToken), cancellationToken));
+            ConsumeLoops = new SharedComputation<ConsumeLoopModel>(cancellationToken => ConsumeLoopModel.Create(symbols, index, Consumers.Get(cancellationToken), ProjectCalls.For(symbols, options, cancellationToken), cancellationToken));
+        }
+
+        public KafkaSymbols Symbols { get; }
+
+        public INamedTypeSymbol Type { get; }
+
+        public OperationIndex Index { get; }
+
+        public SharedComputation<ConfigurationModel> Configurations { get; }
+
+        public SharedComputation<ConsumerModel> Consumers { get; }
+
+        public SharedComputation<ConsumeLoopModel> ConsumeLoops { get; }
+    }
 }

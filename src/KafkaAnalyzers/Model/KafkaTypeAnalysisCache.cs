@@ -14,7 +14,8 @@ namespace KafkaAnalyzers.Model;
 /// The per-compilation hub every rule family goes through: the Kafka symbols (none when
 /// Confluent.Kafka is not referenced), the gate names, and per type, decided once whichever family
 /// asks first: whether the type can touch Confluent.Kafka, its operation blocks (collected once for
-/// all families) and the shared <see cref="KafkaTypeAnalysis"/>, built once.
+/// all families) and the shared <see cref="KafkaTypeAnalysis.Models"/>, built once; each family gets its
+/// own <see cref="KafkaTypeAnalysis"/> over them, with its cancellation token.
 /// </summary>
 internal sealed class KafkaTypeAnalysisCache
 {
@@ -53,8 +54,8 @@ internal sealed class KafkaTypeAnalysisCache
     }
 
     /// <summary>The shared analysis, once every block of the type is collected; null when nothing in it binds to Confluent.Kafka.</summary>
-    public KafkaTypeAnalysis? AnalysisFor(INamedTypeSymbol type, BlockCollector collector, AnalyzerOptions options)
-        => collector.Analysis(options);
+    public KafkaTypeAnalysis? AnalysisFor(INamedTypeSymbol type, BlockCollector collector, AnalyzerOptions options, CancellationToken cancellationToken)
+        => collector.Analysis(options, cancellationToken);
 
     private KafkaNames Names(CancellationToken cancellationToken)
     {
@@ -81,7 +82,7 @@ internal sealed class KafkaTypeAnalysisCache
         private readonly ConcurrentDictionary<IOperation, ISymbol> _blocks = new();
         private readonly object _lock = new();
         private bool _built;
-        private KafkaTypeAnalysis? _analysis;
+        private KafkaTypeAnalysis.Models? _models;
 
         public BlockCollector(KafkaTypeAnalysisCache cache, INamedTypeSymbol type)
         {
@@ -103,12 +104,13 @@ internal sealed class KafkaTypeAnalysisCache
             }
         }
 
-        private bool TouchesKafka()
+        private bool TouchesKafka(CancellationToken cancellationToken)
         {
             var symbols = _cache.Symbols;
             var stack = new Stack<IOperation>();
             foreach (var pair in _blocks)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 stack.Clear();
                 stack.Push(pair.Key);
                 while (stack.Count > 0)
@@ -130,24 +132,27 @@ internal sealed class KafkaTypeAnalysisCache
             return false;
         }
 
-        public KafkaTypeAnalysis? Analysis(AnalyzerOptions options)
+        public KafkaTypeAnalysis? Analysis(AnalyzerOptions options, CancellationToken cancellationToken)
         {
             lock (_lock)
             {
                 if (!_built)
                 {
-                    _built = true;
                     // The gate read names; only a creation, call or property access that binds to
                     // Confluent.Kafka makes the type Kafka code (as before the gate existed). That check
-                    // allocates nothing; the index is built only for types that pass it.
-                    if (TouchesKafka())
+                    // allocates nothing; the index is built only for types that pass it. Decided only
+                    // once it completes: a request cancelled half-way leaves the decision to the next
+                    // request (the IDE asks again on the same compilation), it does not record "no Kafka".
+                    if (TouchesKafka(cancellationToken))
                     {
                         var blocks = _blocks.Select(pair => (pair.Value, pair.Key)).ToImmutableArray();
-                        _analysis = new KafkaTypeAnalysis(_cache.Symbols, _type, OperationIndex.Build(_type, blocks), options);
+                        _models = new KafkaTypeAnalysis.Models(_cache.Symbols, _type, OperationIndex.Build(_type, blocks, cancellationToken), options);
                     }
+
+                    _built = true;
                 }
 
-                return _analysis;
+                return _models is null ? null : new KafkaTypeAnalysis(_models, options, cancellationToken);
             }
         }
     }

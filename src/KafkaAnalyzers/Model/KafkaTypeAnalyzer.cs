@@ -46,7 +46,7 @@ internal abstract class KafkaTypeAnalyzer : DiagnosticAnalyzer
                     typeStart.RegisterOperationBlockAction(block => collector.Add(block.OwningSymbol, block.OperationBlocks));
                     typeStart.RegisterSymbolEndAction(typeEnd =>
                     {
-                        if (cache.AnalysisFor(type, collector, typeEnd.Options) is { } analysis)
+                        if (cache.AnalysisFor(type, collector, typeEnd.Options, typeEnd.CancellationToken) is { } analysis)
                         {
                             AnalyzeType(analysis, typeEnd);
                         }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -29,7 +30,7 @@ internal sealed class OperationIndex
 
     public List<IVariableDeclaratorOperation> Declarators { get; } = new();
 
-    public static OperationIndex Build(INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks)
+    public static OperationIndex Build(INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks, CancellationToken cancellationToken)
     {
         var index = new OperationIndex(type);
 
@@ -40,6 +41,8 @@ internal sealed class OperationIndex
             .ThenBy(b => b.Root.Syntax.SpanStart);
         foreach (var (owner, block) in ordered)
         {
+            cancellationToken.ThrowIfCancellationRequested();
+
             // A method's blocks hang under an IMethodBodyOperation / IConstructorBodyOperation that is
             // created on demand; index from that top once, so body and initializer blocks share it.
             var root = Root(block);
@@ -52,6 +55,7 @@ internal sealed class OperationIndex
             index.Add(root);
             foreach (var operation in root.Descendants())
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 index.Add(operation);
             }
         }

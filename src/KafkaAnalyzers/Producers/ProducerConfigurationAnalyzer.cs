@@ -34,6 +34,7 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
         var reporter = new DeduplicatingReporter(context);
         foreach (var config in analysis.Configurations.Contexts)
         {
+            context.CancellationToken.ThrowIfCancellationRequested();
             if (config.Role != ClientRole.Producer)
             {
                 continue;

@@ -31,12 +31,14 @@ internal sealed class SecurityConfigurationAnalyzer : KafkaTypeAnalyzer
         var configurations = analysis.Configurations;
         foreach (var write in configurations.Writes)
         {
+            context.CancellationToken.ThrowIfCancellationRequested();
             ReportHardCodedCredential(write, reporter);
             ReportVerificationDisabled(write, configurations.Contexts, reporter);
         }
 
         foreach (var config in configurations.Contexts)
         {
+            context.CancellationToken.ThrowIfCancellationRequested();
             ReportCleartextCredentials(config, reporter);
         }
     }

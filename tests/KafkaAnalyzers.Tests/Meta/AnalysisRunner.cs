@@ -89,17 +89,19 @@ internal static class AnalysisRunner
         Compilation compilation,
         ImmutableArray<DiagnosticAnalyzer> analyzers,
         IReadOnlyDictionary<string, string>? editorConfig = null,
-        bool reportSuppressed = false)
+        bool reportSuppressed = false,
+        bool concurrent = false,
+        CancellationToken cancellationToken = default)
     {
         var failures = new ConcurrentQueue<string>();
         var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new EditorConfigOptionsProvider(editorConfig)),
+            CreateOptions(editorConfig),
             onAnalyzerException: (exception, analyzer, diagnostic) => failures.Enqueue($"{analyzer.GetType().Name}: {exception}"),
-            concurrentAnalysis: false,
+            concurrentAnalysis: concurrent,
             logAnalyzerExecutionTime: false,
             reportSuppressedDiagnostics: reportSuppressed);
         var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
-        var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+        var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken);
         foreach (var diagnostic in diagnostics.Where(d => d.Id == "AD0001"))
         {
             failures.Enqueue(diagnostic.ToString());
@@ -113,6 +115,10 @@ internal static class AnalysisRunner
 
     public static Task<AnalysisRun> RunAllAsync(Compilation compilation, IReadOnlyDictionary<string, string>? editorConfig = null, bool reportSuppressed = false)
         => RunAsync(compilation, KafkaAssemblies.CreateAnalyzers(), editorConfig, reportSuppressed);
+
+    /// <summary>Analyzer options as one <c>[*]</c> section of an .editorconfig with these keys would give.</summary>
+    public static AnalyzerOptions CreateOptions(IReadOnlyDictionary<string, string>? editorConfig)
+        => new(ImmutableArray<AdditionalText>.Empty, new EditorConfigOptionsProvider(editorConfig));
 
     /// <summary>The same options for every tree, as one <c>[*]</c> section of an .editorconfig would give.</summary>
     private sealed class EditorConfigOptionsProvider : AnalyzerConfigOptionsProvider

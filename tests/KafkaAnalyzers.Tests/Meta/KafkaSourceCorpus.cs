@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace KafkaAnalyzers.Tests.Meta;
 
@@ -19,6 +20,11 @@ internal sealed record KafkaSource(string Origin, string Text)
 internal static class KafkaSourceCorpus
 {
     private static readonly Regex Markup = new(@"\{\|(#\d+|[A-Z]+\d+):|\|\}|\[\||\|\]");
+
+    /// <summary>(Declared before <see cref="All"/>, which needs it.) Public type names of Confluent.Kafka (generic arity dropped): a literal that names one is Kafka code.</summary>
+    private static readonly HashSet<string> KafkaTypeNames = typeof(Confluent.Kafka.IProducer<,>).Assembly.GetExportedTypes()
+        .Select(type => type.Name.Split('`')[0])
+        .ToHashSet(StringComparer.Ordinal);
 
     public static ImmutableArray<KafkaSource> All { get; } = Load();
 
@@ -70,22 +76,81 @@ internal static class KafkaSourceCorpus
             .ToImmutableArray();
     }
 
-    /// <summary>String literals of a test file that are whole C# sources, with the test markup removed.</summary>
+    /// <summary>
+    /// The usings a test helper puts in front of a source that has none (ProducerSources.Usings and the
+    /// like): the literal alone is what the test writes, this is what the compiler sees.
+    /// </summary>
+    public const string TestUsings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Confluent.Kafka;
+        using Microsoft.Extensions.Configuration;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Hosting;
+        using Microsoft.Extensions.Logging;
+        using Microsoft.Extensions.Options;
+
+        """;
+
+    /// <summary>
+    /// String literals of a test file that are whole C# sources, with the test markup removed: those
+    /// that say <c>using Confluent.Kafka</c>, and those that declare a type using a Kafka type and rely
+    /// on a helper for their usings (they get <see cref="TestUsings"/>). Interpolated sources (theory
+    /// data) keep each hole's expression as text.
+    /// </summary>
     private static IEnumerable<KafkaSource> EmbeddedSources(string file)
     {
         var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file), AnalysisRunner.ParseOptions).GetRoot();
-        foreach (var token in root.DescendantTokens())
+        foreach (var node in root.DescendantNodes())
         {
-            if (token.IsKind(SyntaxKind.MultiLineRawStringLiteralToken) || token.IsKind(SyntaxKind.StringLiteralToken))
+            string text;
+            if (node is LiteralExpressionSyntax literal && literal.IsKind(SyntaxKind.StringLiteralExpression))
             {
-                var text = token.ValueText;
-                if (text.Contains("using Confluent.Kafka", StringComparison.Ordinal))
+                text = literal.Token.ValueText;
+            }
+            else if (node is InterpolatedStringExpressionSyntax interpolated)
+            {
+                text = string.Concat(interpolated.Contents.Select(content => content switch
                 {
-                    var line = token.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-                    yield return new KafkaSource($"{Relative(file)}:{line}", Markup.Replace(text, string.Empty));
-                }
+                    InterpolatedStringTextSyntax part => part.TextToken.ValueText,
+                    InterpolationSyntax hole => hole.Expression.ToString(),
+                    _ => string.Empty,
+                }));
+            }
+            else
+            {
+                continue;
+            }
+
+            var line = node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+            text = Markup.Replace(text, string.Empty);
+            if (text.Contains("using Confluent.Kafka", StringComparison.Ordinal))
+            {
+                yield return new KafkaSource($"{Relative(file)}:{line}", text);
+            }
+            else if (IsKafkaTypeDeclaration(text))
+            {
+                yield return new KafkaSource($"{Relative(file)}:{line}", TestUsings + text);
             }
         }
+    }
+
+    /// <summary>Parses without errors, declares a type and names a Confluent.Kafka type.</summary>
+    private static bool IsKafkaTypeDeclaration(string text)
+    {
+        if (text.Length < 20 || !text.Contains('{', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var tree = CSharpSyntaxTree.ParseText(text, AnalysisRunner.ParseOptions);
+        var root = tree.GetRoot();
+        return !tree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)
+               && root.DescendantNodes().Any(n => n is BaseTypeDeclarationSyntax)
+               && root.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && KafkaTypeNames.Contains(t.ValueText));
     }
 
     private static string Relative(string path) => Path.GetRelativePath(RepositoryFiles.Root, path).Replace(Path.DirectorySeparatorChar, '/');

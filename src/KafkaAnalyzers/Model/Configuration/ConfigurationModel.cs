@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -29,20 +30,22 @@ internal sealed class ConfigurationModel
     private readonly List<TrackedConfig> _configs = new();
     private readonly Dictionary<IOperation, ConfigWrite> _writes = new();
     private readonly List<IObjectCreationOperation> _builders = new();
+    private readonly CancellationToken _cancellationToken;
 
-    private ConfigurationModel(KafkaSymbols symbols, OperationIndex index)
+    private ConfigurationModel(KafkaSymbols symbols, OperationIndex index, CancellationToken cancellationToken)
     {
         _symbols = symbols;
         _index = index;
+        _cancellationToken = cancellationToken;
     }
 
     public ImmutableArray<ConfigWrite> Writes { get; private set; } = ImmutableArray<ConfigWrite>.Empty;
 
     public ImmutableArray<ConfigContext> Contexts { get; private set; } = ImmutableArray<ConfigContext>.Empty;
 
-    public static ConfigurationModel Create(KafkaSymbols symbols, OperationIndex index)
+    public static ConfigurationModel Create(KafkaSymbols symbols, OperationIndex index, CancellationToken cancellationToken)
     {
-        var model = new ConfigurationModel(symbols, index);
+        var model = new ConfigurationModel(symbols, index, cancellationToken);
         model.Analyze();
         return model;
     }
@@ -51,6 +54,7 @@ internal sealed class ConfigurationModel
     {
         foreach (var creation in _index.ObjectCreations)
         {
+            _cancellationToken.ThrowIfCancellationRequested();
             if (BuilderRole(creation.Type) != ClientRole.Unknown && creation.Arguments.Length >= 1)
             {
                 _builders.Add(creation);
@@ -60,6 +64,7 @@ internal sealed class ConfigurationModel
         var wraps = new List<IObjectCreationOperation>();
         foreach (var creation in _index.ObjectCreations)
         {
+            _cancellationToken.ThrowIfCancellationRequested();
             if (IsWrap(creation))
             {
                 wraps.Add(creation);
@@ -72,6 +77,7 @@ internal sealed class ConfigurationModel
 
         foreach (var array in _index.ArrayCreations)
         {
+            _cancellationToken.ThrowIfCancellationRequested();
             if (array.Type is IArrayTypeSymbol { Rank: 1 } arrayType && _symbols.IsStringPair(arrayType.ElementType))
             {
                 Track(array, ConfigShape.PairList);
@@ -86,6 +92,7 @@ internal sealed class ConfigurationModel
         BindAliases();
         foreach (var config in _configs.Distinct())
         {
+            _cancellationToken.ThrowIfCancellationRequested();
             CollectEvents(config);
         }
 
@@ -270,6 +277,7 @@ internal sealed class ConfigurationModel
             {
                 foreach (var reference in _index.ReferencesTo(holder))
                 {
+                    _cancellationToken.ThrowIfCancellationRequested();
                     var parent = reference.ParentIgnoringConversions(out var child);
                     if (parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
                     {
@@ -410,6 +418,7 @@ internal sealed class ConfigurationModel
     {
         foreach (var operation in _index.PropertyWrites)
         {
+            _cancellationToken.ThrowIfCancellationRequested();
             var target = operation switch
             {
                 ISimpleAssignmentOperation s => s.Target,
@@ -428,6 +437,7 @@ internal sealed class ConfigurationModel
 
         foreach (var invocation in _index.Invocations)
         {
+            _cancellationToken.ThrowIfCancellationRequested();
             if (IsConfigSet(invocation) && !_writes.ContainsKey(invocation))
             {
                 Write(invocation, ConfigWriteForm.SetCall, invocation.Arguments[0].Value, invocation.Arguments[1].Value, conditional: true);
@@ -452,6 +462,7 @@ internal sealed class ConfigurationModel
         {
             foreach (var reference in _index.ReferencesTo(holder))
             {
+                _cancellationToken.ThrowIfCancellationRequested();
                 var external = config.IsField && !_index.IsInitialization(reference, config.IsStatic);
                 var scope = config.IsField ? OperationIndex.Root(reference) : config.Scope!;
                 var conditional = external || reference.IsConditionalWithin(scope);
@@ -635,6 +646,7 @@ internal sealed class ConfigurationModel
         {
             foreach (var other in _index.ReferencesTo(holder))
             {
+                _cancellationToken.ThrowIfCancellationRequested();
                 if (reference.IsBefore(other) && OperationIndex.Root(other) == OperationIndex.Root(reference))
                 {
                     return ConfigEvent.Unknowable(reference, external);
@@ -671,6 +683,7 @@ internal sealed class ConfigurationModel
 
         foreach (var builder in _builders)
         {
+            _cancellationToken.ThrowIfCancellationRequested();
             var config = Resolve(builder.Arguments[0].Value);
             if (config is null)
             {

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -44,10 +45,10 @@ internal sealed class ConsumeLoopModel
         return best;
     }
 
-    public static ConsumeLoopModel Create(KafkaSymbols symbols, OperationIndex index, ConsumerModel consumers, ProjectCalls calls)
+    public static ConsumeLoopModel Create(KafkaSymbols symbols, OperationIndex index, ConsumerModel consumers, ProjectCalls calls, CancellationToken cancellationToken)
     {
         var consumes = consumers.Calls.Where(c => c.Method == ConsumerMethod.Consume).ToList();
-        var handlers = FindHandlers(symbols, index, calls, consumes);
+        var handlers = FindHandlers(symbols, index, calls, cancellationToken);
         if (consumes.Count == 0)
         {
             return handlers.IsEmpty ? Empty : new ConsumeLoopModel(ImmutableArray<ConsumeLoop>.Empty, handlers);
@@ -56,6 +57,7 @@ internal sealed class ConsumeLoopModel
         var builders = new Dictionary<ILoopOperation, LoopBuilder>();
         foreach (var consume in consumes)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var loops = EnclosingLoops(consume.Invocation);
             if (loops.Count > 0)
             {
@@ -68,7 +70,7 @@ internal sealed class ConsumeLoopModel
             }
 
             // Consume outside any loop of its function: the loops of the type calling that function are consume loops.
-            foreach (var (loop, pollMethod) in CallingLoops(index, consume.Invocation, depth: 1))
+            foreach (var (loop, pollMethod) in CallingLoops(index, consume.Invocation, depth: 1, cancellationToken))
             {
                 var builder = Builder(builders, index, loop);
                 builder.Consumes.Add(consume);
@@ -82,7 +84,7 @@ internal sealed class ConsumeLoopModel
         var result = ImmutableArray.CreateBuilder<ConsumeLoop>();
         foreach (var builder in builders.Values.OrderBy(b => b.Loop.Syntax.SpanStart))
         {
-            result.Add(Build(symbols, index, calls, builder, builders.Keys));
+            result.Add(Build(symbols, index, calls, builder, builders.Keys, cancellationToken));
         }
 
         var loopsBuilt = result.ToImmutable();
@@ -91,7 +93,7 @@ internal sealed class ConsumeLoopModel
             loop.Outer = loopsBuilt.Where(o => o != loop && IsInside(loop.Loop, o.Loop)).OrderByDescending(o => o.Loop.Syntax.SpanStart).FirstOrDefault();
         }
 
-        return new ConsumeLoopModel(loopsBuilt, MarkCalledFromLoops(handlers, loopsBuilt, index));
+        return new ConsumeLoopModel(loopsBuilt, MarkCalledFromLoops(handlers, loopsBuilt, index, cancellationToken));
     }
 
     // ---- loops ------------------------------------------------------------------------------------
@@ -138,7 +140,7 @@ internal sealed class ConsumeLoopModel
     }
 
     /// <summary>Loops of the type that call the method containing <paramref name="operation"/> (up to <see cref="MaxPollDepth"/> levels).</summary>
-    private static IEnumerable<(ILoopOperation Loop, IMethodSymbol PollMethod)> CallingLoops(OperationIndex index, IOperation operation, int depth)
+    private static IEnumerable<(ILoopOperation Loop, IMethodSymbol PollMethod)> CallingLoops(OperationIndex index, IOperation operation, int depth, CancellationToken cancellationToken)
     {
         if (operation.EnclosingFunction() is not null || index.OwnerOf(operation) is not IMethodSymbol method)
         {
@@ -147,6 +149,7 @@ internal sealed class ConsumeLoopModel
 
         foreach (var invocation in index.Invocations)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (!SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, method.OriginalDefinition))
             {
                 continue;
@@ -159,7 +162,7 @@ internal sealed class ConsumeLoopModel
             }
             else if (depth < MaxPollDepth)
             {
-                foreach (var (loop, _) in CallingLoops(index, invocation, depth + 1))
+                foreach (var (loop, _) in CallingLoops(index, invocation, depth + 1, cancellationToken))
                 {
                     yield return (loop, method);
                 }
@@ -167,7 +170,7 @@ internal sealed class ConsumeLoopModel
         }
     }
 
-    private static ConsumeLoop Build(KafkaSymbols symbols, OperationIndex index, ProjectCalls calls, LoopBuilder builder, IEnumerable<ILoopOperation> allLoops)
+    private static ConsumeLoop Build(KafkaSymbols symbols, OperationIndex index, ProjectCalls calls, LoopBuilder builder, IEnumerable<ILoopOperation> allLoops, CancellationToken cancellationToken)
     {
         var loop = builder.Loop;
         var model = new ConsumeLoop(loop, index.OwnerOf(loop), loop.EnclosingFunction());
@@ -177,6 +180,7 @@ internal sealed class ConsumeLoopModel
         {
             foreach (var invocation in index.Invocations)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (index.OwnerOf(invocation) is IMethodSymbol owner
                     && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, poll.OriginalDefinition)
                     && invocation.EnclosingFunction() is null)
@@ -217,6 +221,7 @@ internal sealed class ConsumeLoopModel
         {
             foreach (var operation in root.DescendantsAndSelf())
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (!Own(operation))
                 {
                     continue;
@@ -237,7 +242,7 @@ internal sealed class ConsumeLoopModel
         model.HandOffs = handOffs.ToImmutable();
         model.Results = builder.Consumes
             .Where(c => Own(c.Invocation))
-            .Select(c => Result(symbols, index, model, c))
+            .Select(c => Result(symbols, index, model, c, cancellationToken))
             .ToImmutableArray();
         return model;
     }
@@ -302,7 +307,7 @@ internal sealed class ConsumeLoopModel
 
     // ---- results ----------------------------------------------------------------------------------
 
-    private static ConsumedResult Result(KafkaSymbols symbols, OperationIndex index, ConsumeLoop loop, ConsumerCall consume)
+    private static ConsumedResult Result(KafkaSymbols symbols, OperationIndex index, ConsumeLoop loop, ConsumerCall consume, CancellationToken cancellationToken)
     {
         var variable = ResultVariable(consume.Invocation);
         if (variable is null)
@@ -316,6 +321,7 @@ internal sealed class ConsumeLoopModel
         {
             foreach (var reference in index.ReferencesTo(tracked[i]))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (!loop.Contains(reference) || DerivedLocal(reference) is not { } next)
                 {
                     continue;
@@ -334,6 +340,7 @@ internal sealed class ConsumeLoopModel
         {
             foreach (var reference in index.ReferencesTo(local))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (loop.Contains(reference) && !IsWrite(reference) && Use(symbols, index, loop, reference) is { } use)
                 {
                     uses.Add(use);
@@ -525,13 +532,14 @@ internal sealed class ConsumeLoopModel
 
     // ---- handlers ---------------------------------------------------------------------------------
 
-    private static ImmutableArray<MessageHandler> FindHandlers(KafkaSymbols symbols, OperationIndex index, ProjectCalls calls, List<ConsumerCall> consumes)
+    private static ImmutableArray<MessageHandler> FindHandlers(KafkaSymbols symbols, OperationIndex index, ProjectCalls calls, CancellationToken cancellationToken)
     {
         var flow = symbols.Flow;
         var handlers = ImmutableArray.CreateBuilder<MessageHandler>();
         var seenRoots = new HashSet<IOperation>();
         foreach (var declarator in Functions(index))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var (body, function) = declarator;
             if (function is not IMethodSymbol method)
             {
@@ -578,7 +586,7 @@ internal sealed class ConsumeLoopModel
         }
     }
 
-    private static ImmutableArray<MessageHandler> MarkCalledFromLoops(ImmutableArray<MessageHandler> handlers, ImmutableArray<ConsumeLoop> loops, OperationIndex index)
+    private static ImmutableArray<MessageHandler> MarkCalledFromLoops(ImmutableArray<MessageHandler> handlers, ImmutableArray<ConsumeLoop> loops, OperationIndex index, CancellationToken cancellationToken)
     {
         if (handlers.IsEmpty)
         {
@@ -591,6 +599,7 @@ internal sealed class ConsumeLoopModel
             var called = false;
             foreach (var invocation in index.Invocations)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, handler.Function.OriginalDefinition)
                     && loops.Any(l => l.Contains(invocation)))
                 {

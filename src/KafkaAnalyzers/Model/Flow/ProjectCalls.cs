@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -14,25 +15,25 @@ namespace KafkaAnalyzers.Model;
 /// compilation; method summaries and call classifications are cached, so a helper called from many
 /// catch bodies is read once. A method named <c>SendToDeadLetterAsync</c> that only logs is summarised
 /// as only logging: names never count, what the body does does.
+/// Each asker sees the shared caches through its own <see cref="ProjectCalls"/> carrying its cancellation
+/// token, which the walks over operations observe; a walk cancelled half-way caches nothing.
 /// </summary>
 internal sealed class ProjectCalls
 {
     /// <summary>How many levels of project calls are followed; deeper calls are <see cref="BodyEffects.Unknown"/>.</summary>
     public const int MaxDepth = 3;
 
-    private static readonly ConditionalWeakTable<Compilation, ProjectCalls> Instances = new();
+    private static readonly ConditionalWeakTable<Compilation, Cache> Caches = new();
 
+    private readonly Cache _cache;
     private readonly KafkaSymbols _symbols;
-    private readonly AnalyzerOptions? _options;
-    private readonly ConcurrentDictionary<(IMethodSymbol Method, int Depth), BodyEffects> _summaries = new();
-    private readonly ConcurrentDictionary<IMethodSymbol, CallKind> _kinds = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<IMethodSymbol, IOperation?> _bodies = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<SyntaxTree, KafkaAnalyzerOptions> _treeOptions = new();
+    private readonly CancellationToken _cancellationToken;
 
-    private ProjectCalls(KafkaSymbols symbols, AnalyzerOptions? options)
+    private ProjectCalls(Cache cache, CancellationToken cancellationToken)
     {
-        _symbols = symbols;
-        _options = options;
+        _cache = cache;
+        _symbols = cache.Symbols;
+        _cancellationToken = cancellationToken;
     }
 
     private enum CallKind
@@ -53,8 +54,9 @@ internal sealed class ProjectCalls
         Unknown,
     }
 
-    public static ProjectCalls For(KafkaSymbols symbols, AnalyzerOptions? options)
-        => Instances.GetValue(symbols.Compilation, _ => new ProjectCalls(symbols, options));
+    /// <summary>The compilation's calls into the project, asked with <paramref name="cancellationToken"/>.</summary>
+    public static ProjectCalls For(KafkaSymbols symbols, AnalyzerOptions? options, CancellationToken cancellationToken)
+        => new(Caches.GetValue(symbols.Compilation, _ => new Cache(symbols, options)), cancellationToken);
 
     /// <summary>What the code under <paramref name="root"/> does, following project calls.</summary>
     public BodyEffects Summarize(IOperation root) => Summarize(root, depth: 0);
@@ -67,7 +69,7 @@ internal sealed class ProjectCalls
     public IOperation? BodyOf(IMethodSymbol method)
     {
         method = method.PartialImplementationPart ?? method.OriginalDefinition;
-        return _bodies.GetOrAdd(method, LoadBody);
+        return _cache.Bodies.TryGetValue(method, out var body) ? body : _cache.Bodies.GetOrAdd(method, LoadBody(method));
     }
 
     private IOperation? LoadBody(IMethodSymbol method)
@@ -86,7 +88,7 @@ internal sealed class ProjectCalls
 #pragma warning disable RS1030 // callee bodies in other types and files: the analyzer driver hands out its cached semantic models
         var model = _symbols.Compilation.GetSemanticModel(syntax.SyntaxTree);
 #pragma warning restore RS1030
-        return model.GetOperation(syntax) switch
+        return model.GetOperation(syntax, _cancellationToken) switch
         {
             ILocalFunctionOperation local => (IOperation?)local.Body ?? local.IgnoredBody,
             { } operation => operation,
@@ -102,11 +104,13 @@ internal sealed class ProjectCalls
         }
 
         method = method.PartialImplementationPart ?? method.OriginalDefinition;
-        return _summaries.GetOrAdd((method, depth), key =>
+        if (_cache.Summaries.TryGetValue((method, depth), out var known))
         {
-            var body = BodyOf(key.Method);
-            return body is null ? BodyEffects.Unknown : Summarize(body, key.Depth);
-        });
+            return known;
+        }
+
+        var body = BodyOf(method);
+        return _cache.Summaries.GetOrAdd((method, depth), body is null ? BodyEffects.Unknown : Summarize(body, depth));
     }
 
     private BodyEffects Summarize(IOperation root, int depth)
@@ -115,6 +119,7 @@ internal sealed class ProjectCalls
         var options = OptionsFor(root.Syntax.SyntaxTree);
         foreach (var operation in root.DescendantsAndSelf())
         {
+            _cancellationToken.ThrowIfCancellationRequested();
             switch (operation)
             {
                 case IThrowOperation:
@@ -164,7 +169,7 @@ internal sealed class ProjectCalls
             return BodyEffects.None;
         }
 
-        switch (_kinds.GetOrAdd(method.OriginalDefinition, KindOf))
+        switch (_cache.Kinds.GetOrAdd(method.OriginalDefinition, KindOf))
         {
             case CallKind.Benign:
             case CallKind.Transparent:
@@ -218,7 +223,7 @@ internal sealed class ProjectCalls
     }
 
     private KafkaAnalyzerOptions OptionsFor(SyntaxTree tree)
-        => _options is null ? KafkaAnalyzerOptions.For(EmptyOptions, tree) : _treeOptions.GetOrAdd(tree, t => KafkaAnalyzerOptions.For(_options, t));
+        => _cache.Options is not { } options ? KafkaAnalyzerOptions.For(EmptyOptions, tree) : _cache.TreeOptions.GetOrAdd(tree, t => KafkaAnalyzerOptions.For(options, t));
 
     private static readonly AnalyzerOptions EmptyOptions = new(ImmutableArray<AdditionalText>.Empty);
 
@@ -381,4 +386,26 @@ internal sealed class ProjectCalls
 
     private static bool Is(INamedTypeSymbol type, INamedTypeSymbol? definition)
         => definition is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, definition);
+
+    /// <summary>What is shared by every asker of one compilation: summaries, call kinds, bodies, options per tree.</summary>
+    private sealed class Cache
+    {
+        public Cache(KafkaSymbols symbols, AnalyzerOptions? options)
+        {
+            Symbols = symbols;
+            Options = options;
+        }
+
+        public KafkaSymbols Symbols { get; }
+
+        public AnalyzerOptions? Options { get; }
+
+        public ConcurrentDictionary<(IMethodSymbol Method, int Depth), BodyEffects> Summaries { get; } = new();
+
+        public ConcurrentDictionary<IMethodSymbol, CallKind> Kinds { get; } = new(SymbolEqualityComparer.Default);
+
+        public ConcurrentDictionary<IMethodSymbol, IOperation?> Bodies { get; } = new(SymbolEqualityComparer.Default);
+
+        public ConcurrentDictionary<SyntaxTree, KafkaAnalyzerOptions> TreeOptions { get; } = new();
+    }
 }

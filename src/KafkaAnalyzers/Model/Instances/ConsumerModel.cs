@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -33,7 +34,7 @@ internal sealed class ConsumerModel
     public ConsumerInstance? InstanceOf(ISymbol? holder)
         => holder is null ? null : Instances.FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.Holder, holder));
 
-    public static ConsumerModel Create(KafkaSymbols symbols, OperationIndex index, ConfigurationModel configurations)
+    public static ConsumerModel Create(KafkaSymbols symbols, OperationIndex index, ConfigurationModel configurations, CancellationToken cancellationToken)
     {
         if (symbols.IConsumer is null)
         {
@@ -45,6 +46,7 @@ internal sealed class ConsumerModel
         var builds = new List<IInvocationOperation>();
         foreach (var invocation in index.Invocations)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (symbols.ConsumerBuild is not null && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, symbols.ConsumerBuild))
             {
                 builds.Add(invocation);
@@ -72,6 +74,7 @@ internal sealed class ConsumerModel
         var buildsByHolder = new Dictionary<ISymbol, List<IInvocationOperation>>(SymbolEqualityComparer.Default);
         foreach (var build in builds)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var holder = BuildHolder(build);
             if (holder is null)
             {
@@ -91,6 +94,7 @@ internal sealed class ConsumerModel
 
         foreach (var pair in buildsByHolder)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var instance = new ConsumerInstance(pair.Key) { Builds = pair.Value.ToImmutableArray() };
             if (pair.Value.Count == 1)
             {
@@ -110,6 +114,7 @@ internal sealed class ConsumerModel
 
         foreach (var instance in instances.Values)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var own = calls.Where(c => SymbolEqualityComparer.Default.Equals(c.Holder, instance.Holder)).ToImmutableArray();
             foreach (var call in own)
             {
