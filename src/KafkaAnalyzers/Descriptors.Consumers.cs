@@ -117,4 +117,36 @@ internal static partial class Descriptors
         "With enable.auto.commit and enable.auto.offset.store on, the background auto-commit commits the offset of every message Consume returned, processed or not. An explicit Commit adds no guarantee; "
         + "turn auto-commit off, or turn the automatic store off and store offsets after processing.",
         dataLoss: true);
+
+    // ---- issue 8: rules found in real services ---------------------------------------------------
+
+    public static readonly DiagnosticDescriptor KAFKA114_ConsumeLoopBlocksHostStart = DescriptorFactory.Create(
+        "KAFKA114",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Consume loop blocks host start-up",
+        "'{0}' blocks in Consume on the host's start-up path: {1}",
+        "Up to Microsoft.Extensions.Hosting 9.x the host runs BackgroundService.ExecuteAsync synchronously until its first incomplete await, and it awaits every IHostedService.StartAsync in turn. "
+        + "A consume loop reached before that point holds the start of every later hosted service and of the web server until a message arrives, forever on an idle topic.",
+        dataLoss: false);
+
+    public static readonly DiagnosticDescriptor KAFKA116_AssignOnSubscribedConsumer = DescriptorFactory.Create(
+        "KAFKA116",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Assign on a subscribed consumer",
+        "Assign replaces the whole assignment of subscribed consumer '{0}': every other partition the group gave it stops being consumed until the next rebalance while the group still counts it as owned{1}",
+        "IConsumer.Assign sets the complete set of partitions to consume. On a consumer that subscribed, it drops every partition the group assigned except the ones passed; "
+        + "the group still believes this member owns them, so their lag grows silently until the next rebalance. Seek moves one assigned partition and leaves the rest alone.",
+        dataLoss: false);
+
+    public static readonly DiagnosticDescriptor KAFKA117_ConsumeLoopTaskNeverObserved = DescriptorFactory.Create(
+        "KAFKA117",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Consume loop task never observed",
+        "The task running consume loop '{0}' is never observed and the loop does not catch every exception: the first unexpected exception ends consumption silently while the process stays up",
+        "A consume loop started with Task.Run or Task.Factory.StartNew whose task is discarded ends silently on its first unhandled exception: no crash, no log, healthy-looking process, "
+        + "and the group keeps its partitions with a member that no longer polls until max.poll.interval.ms passes.",
+        dataLoss: false);
 }

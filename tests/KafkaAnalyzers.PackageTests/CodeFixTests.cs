@@ -19,6 +19,8 @@ public sealed class CodeFixTests(PackageFeed feed, ITestOutputHelper output)
     {
         [("KAFKA301", "Payments/PaymentProducerFactory.cs", "settings[\"linger.msec\"] = \"5\";")] =
             "the package offers no fix there: 'linger.msec' is two edits from 'linger.ms', and keys shorter than 16 characters get a suggestion only one edit away, so the analyzer names no replacement key (KAFKA301 replaces a key only with a single near miss)",
+        [("KAFKA114", "Replay/OrderReplayService.cs", "public Task StartAsync(CancellationToken cancellationToken) // ⚠ KAFKA114")] =
+            "KAFKA114 has no fix for StartAsync (its page shows moving the loop to a BackgroundService); the ExecuteAsync form, which the fix serves, needs hosting older than 10.0 and this sample builds with 10.0",
     };
 
     [Fact]

@@ -15,6 +15,7 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using FlowFix = KafkaAnalyzers.Consumers.ConsumerFlowAnalyzer.FlowFix;
 using DeadLetterFix = KafkaAnalyzers.Consumers.ConsumerFlowAnalyzer.DeadLetterFix;
+using AssignFix = KafkaAnalyzers.Consumers.ConsumerFlowAnalyzer.AssignFix;
 
 namespace KafkaAnalyzers.CodeFixes.Consumers;
 
@@ -22,7 +23,7 @@ namespace KafkaAnalyzers.CodeFixes.Consumers;
 /// Fixes for the consume-loop rules: KAFKA101 (await the work, then store its offset, with
 /// EnableAutoOffsetStore = false), KAFKA103 (rethrow, or publish to the dead-letter sink in scope),
 /// KAFKA104 (move the commit after processing), KAFKA107 (rethrow fatal
-/// errors) and KAFKA112 (a blocking timeout). The analyzer decides what is safe and says so in the
+/// errors), KAFKA112 (a blocking timeout) and KAFKA116 (Seek instead of Assign of one partition offset). The analyzer decides what is safe and says so in the
 /// diagnostic's properties; the fix only edits the syntax it is pointed at. One fix and Fix All run the
 /// same edits, in one editor per document.
 /// </summary>
@@ -36,8 +37,9 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
     private const string MoveCommit = "MoveCommit";
     private const string RethrowFatal = "RethrowFatal";
     private const string BlockingTimeout = "BlockingTimeout";
+    private const string SeekInstead = "Seek";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KAFKA101", "KAFKA103", "KAFKA104", "KAFKA107", "KAFKA112");
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KAFKA101", "KAFKA103", "KAFKA104", "KAFKA107", "KAFKA112", "KAFKA116");
 
     /// <remarks>
     /// A diagnostic of the rule named by the equivalence key gets the action the key names (a choice made in
@@ -95,6 +97,9 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
                 break;
             case "KAFKA112" when node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 }:
                 yield return (BlockingTimeout, "Wait up to 100 ms for a message");
+                break;
+            case "KAFKA116" when Is(properties, AssignFix.Kind, AssignFix.Seek) && node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Assign" } }:
+                yield return (SeekInstead, "Seek to the offset instead of replacing the assignment");
                 break;
         }
     }
@@ -156,6 +161,10 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
                         SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, timeSpan, SyntaxFactory.IdentifierName("FromMilliseconds")),
                         SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(100))))));
                     editor.ReplaceNode(argument.Expression, timeout.WithTriviaFrom(argument.Expression));
+                    break;
+                case SeekInstead:
+                    var name = ((MemberAccessExpressionSyntax)((InvocationExpressionSyntax)node).Expression).Name;
+                    editor.ReplaceNode(name, SyntaxFactory.IdentifierName("Seek").WithTriviaFrom(name));
                     break;
             }
         }

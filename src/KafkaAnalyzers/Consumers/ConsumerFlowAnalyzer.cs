@@ -7,7 +7,7 @@ namespace KafkaAnalyzers.Consumers;
 
 /// <summary>
 /// The consumer rules about what happens to consumed messages: offsets (KAFKA101, 104, 106, 109, 113),
-/// processing and failures (KAFKA102, 103, 107, 112) and the consumer's lifetime (KAFKA111). Each
+/// processing and failures (KAFKA102, 103, 107, 112) the consumer's lifetime (KAFKA111) and its assignment (KAFKA116). Each
 /// asks the shared consumer and consume-loop models; none walks the code itself.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -23,7 +23,8 @@ internal sealed partial class ConsumerFlowAnalyzer : KafkaTypeAnalyzer
         Descriptors.KAFKA109_StoreOffsetWithAutoStore,
         Descriptors.KAFKA111_ConsumerBuiltPerMessage,
         Descriptors.KAFKA112_BusyConsumeLoop,
-        Descriptors.KAFKA113_CommitWithAutoCommitOn);
+        Descriptors.KAFKA113_CommitWithAutoCommitOn,
+        Descriptors.KAFKA116_AssignOnSubscribedConsumer);
 
     protected override void AnalyzeType(KafkaTypeAnalysis analysis, SymbolAnalysisContext context)
     {
@@ -45,6 +46,7 @@ internal sealed partial class ConsumerFlowAnalyzer : KafkaTypeAnalyzer
         ReportBuiltPerMessage(analysis, reporter);
         ReportBusyLoops(analysis, reporter);
         ReportCommitWithAutoCommit(analysis, reporter);
+        ReportAssignOnSubscribed(analysis, reporter);
     }
 
     /// <summary>Handlers with a ConsumeResult parameter can exist in types that never call a consumer.</summary>

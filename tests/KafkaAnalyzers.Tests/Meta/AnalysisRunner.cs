@@ -46,6 +46,20 @@ internal static class AnalysisRunner
     public static CSharpCompilation Compile(IEnumerable<SyntaxTree> trees, bool referenceKafka = true)
         => (referenceKafka ? WithKafka : WithoutKafka).AddSyntaxTrees(trees);
 
+    private static readonly ConcurrentDictionary<int, CSharpCompilation> WithHosting = new();
+
+    /// <summary>
+    /// Like <see cref="Compile(IEnumerable{SyntaxTree}, bool)"/> with Microsoft.Extensions.Hosting.Abstractions of
+    /// <paramref name="hostingMajor"/> (KAFKA114 depends on it): a docs example says which with a first-line comment.
+    /// </summary>
+    public static CSharpCompilation Compile(IEnumerable<SyntaxTree> trees, int hostingMajor)
+        => WithHosting.GetOrAdd(hostingMajor, major => Empty(HostingReferences(major)))
+            .AddSyntaxTrees(trees);
+
+    /// <summary><see cref="TestReferences.WithReliability"/> with the given hosting abstractions version in place of 10.0.</summary>
+    public static ImmutableArray<MetadataReference> HostingReferences(int major)
+        => TestReferences.WithHostingAbstractions(major).AddRange(TestReferences.WithReliability.Except(TestReferences.All));
+
     /// <summary>The global usings of an SDK project with ImplicitUsings on (the samples rely on them).</summary>
     public static readonly SyntaxTree ImplicitUsings = Parse(
         """
@@ -67,7 +81,9 @@ internal static class AnalysisRunner
             "MetaTest",
             syntaxTrees: null,
             references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                // As the SDK does (NoWarn 1701;1702): an older hosting assembly refers to System.Runtime 8.0.
+                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
 
     public static async Task<AnalysisRun> RunAsync(
         Compilation compilation,

@@ -128,9 +128,10 @@ public class CodeFixMetaTests
             "Docs",
             "Docs",
             LanguageNames.CSharp,
-            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }),
             parseOptions: AnalysisRunner.ParseOptions,
-            metadataReferences: Verifiers.TestReferences.WithReliability));
+            metadataReferences: DocsExamples.ReferencesFor(source)));
         return workspace.AddDocument(project.Id, "Example.cs", SourceText.From(source));
     }
 

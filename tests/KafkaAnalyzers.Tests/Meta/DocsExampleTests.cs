@@ -19,7 +19,7 @@ public class DocsExampleTests
         var page = DocsPage.Load(id);
         foreach (var block in DocsExamples.CSharpBlocks(page))
         {
-            var compilation = AnalysisRunner.Compile(new[] { AnalysisRunner.Parse(block.Text) });
+            var compilation = DocsExamples.Compile(block);
             var problems = compilation.GetDiagnostics().Where(d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning);
             Assert.True(!problems.Any(), $"{id}: {block} does not compile cleanly:\n{string.Join("\n", problems)}");
         }

@@ -18,7 +18,7 @@ internal static class DocsExamples
     public static async Task<AnalysisRun> AnalyzeAsync(CodeBlock block, bool reportSuppressed = false)
     {
         var (options, severities) = Settings(block.Settings);
-        var compilation = AnalysisRunner.Compile(new[] { AnalysisRunner.Parse(block.Text) });
+        var compilation = Compile(block);
         if (severities.Count > 0)
         {
             compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(severities));
@@ -26,6 +26,29 @@ internal static class DocsExamples
 
         return await AnalysisRunner.RunAllAsync(compilation, options, reportSuppressed);
     }
+
+    /// <summary>
+    /// The block compiled as a project would: with the hosting version its first line names
+    /// (<c>// Microsoft.Extensions.Hosting 9.0 ...</c>, for KAFKA114's pages), else with the test references.
+    /// </summary>
+    public static Microsoft.CodeAnalysis.CSharp.CSharpCompilation Compile(CodeBlock block)
+    {
+        var tree = AnalysisRunner.Parse(block.Text);
+        return HostingVersion(block.Text) is { } major ? AnalysisRunner.Compile(new[] { tree }, major) : AnalysisRunner.Compile(new[] { tree });
+    }
+
+    /// <summary>The hosting major version a block's first line names, or null.</summary>
+    public static int? HostingVersion(string text)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text.Split('\n')[0], @"^// Microsoft\.Extensions\.Hosting (\d+)\.");
+        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>The references a block compiles against (see <see cref="Compile(CodeBlock)"/>).</summary>
+    public static ImmutableArray<Microsoft.CodeAnalysis.MetadataReference> ReferencesFor(string text)
+        => HostingVersion(text) is { } major
+            ? AnalysisRunner.HostingReferences(major)
+            : Verifiers.TestReferences.WithReliability;
 
     /// <summary>(line within the block, rule ID) of each unsuppressed rule diagnostic.</summary>
     public static ImmutableHashSet<(int Line, string Id)> Reported(AnalysisRun run)

@@ -52,6 +52,34 @@ internal static class TestReferences
         return builder.ToImmutable();
     }
 
+    /// <summary>
+    /// <see cref="All"/> with Microsoft.Extensions.Hosting.Abstractions of the given major version (8, 9: the
+    /// reference assembly from the NuGet cache, downloaded by the test project; 10: as referenced) in place of
+    /// 10.0, and without Microsoft.Extensions.Hosting (built against 10.0): what KAFKA114's version boundary is
+    /// decided from.
+    /// </summary>
+    public static ImmutableArray<MetadataReference> WithHostingAbstractions(int major)
+    {
+        if (major == 10)
+        {
+            return All;
+        }
+
+        var abstractions = typeof(Microsoft.Extensions.Hosting.BackgroundService).Assembly.Location;
+        var host = typeof(Microsoft.Extensions.Hosting.Host).Assembly.Location;
+        var withoutHosting = All.Where(r => r is not PortableExecutableReference { FilePath: { } file } || (file != abstractions && file != host));
+        if (major == 0)
+        {
+            // No hosting assembly at all (a test declares its own BackgroundService: unknown version).
+            return withoutHosting.ToImmutableArray();
+        }
+
+        var path = System.IO.Path.Combine(TestEnvironment.NuGetPackageRoot, "microsoft.extensions.hosting.abstractions", $"{major}.0.0", "lib", "net8.0", "Microsoft.Extensions.Hosting.Abstractions.dll");
+        return withoutHosting
+            .Append(MetadataReference.CreateFromFile(path))
+            .ToImmutableArray();
+    }
+
     public static void AddTo(SolutionState state)
     {
         state.AdditionalReferences.AddRange(All);

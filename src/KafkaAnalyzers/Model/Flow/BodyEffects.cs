@@ -41,6 +41,9 @@ internal enum BodyEffects
     /// <summary>Waits: <c>await</c>, <c>Task.Delay</c>, <c>Thread.Sleep</c>, <c>Wait()</c>, <c>WaitOne()</c>...</summary>
     Waits = 1 << 9,
 
+    /// <summary>An <c>await</c> (also counted as <see cref="Waits"/>): the only wait that can give the thread back.</summary>
+    Awaits = 1 << 10,
+
     /// <summary>Anything that keeps a failed message from being silently skipped.</summary>
     Rescues = Throws | Produces | DeadLetters | Seeks | Stops | Unknown,
 }

@@ -319,21 +319,22 @@ internal sealed class ConsumeLoop
     /// <summary>
     /// When <paramref name="consume"/> returns no message, the iteration waits before consuming again (or
     /// leaves the loop): some wait (<c>await</c>, <c>Task.Delay</c>, <c>Thread.Sleep</c>, a blocking call)
-    /// can run on the path where the result is null. Over-approximates waits, so a busy loop is only
+    /// can run on the path where the result is null. With <paramref name="wait"/> = <see cref="BodyEffects.Awaits"/>
+    /// only an <c>await</c> counts (the question of KAFKA114: does the empty path ever yield the thread?). Over-approximates waits, so a busy loop is only
     /// claimed when no wait can be on that path.
     /// </summary>
-    public bool WaitsWhenEmpty(ConsumedResult consume, ProjectCalls calls)
+    public bool WaitsWhenEmpty(ConsumedResult consume, ProjectCalls calls, BodyEffects wait = BodyEffects.Waits)
     {
         var invocation = consume.Consume.Invocation;
         var variable = consume.Variable;
         if (!ContainsDirectly(invocation) || variable is null)
         {
             // A poll method or an unkept result: any wait anywhere in the iteration counts.
-            return IterationRoots.Any(root => calls.Summarize(root).Has(BodyEffects.Waits));
+            return IterationRoots.Any(root => calls.Summarize(root).Has(wait));
         }
 
         if (ConditionSymbols.Contains(variable, SymbolEqualityComparer.Default)
-            || (ConditionOf(Loop) is { } condition && calls.Summarize(condition).Has(BodyEffects.Waits)))
+            || (ConditionOf(Loop) is { } condition && calls.Summarize(condition).Has(wait)))
         {
             return true;
         }
@@ -348,7 +349,7 @@ internal sealed class ConsumeLoop
                 chain.Add((block, child));
             }
 
-            if (parent is ITryOperation { Finally: { } @finally } && child != @finally && calls.Summarize(@finally).Has(BodyEffects.Waits))
+            if (parent is ITryOperation { Finally: { } @finally } && child != @finally && calls.Summarize(@finally).Has(wait))
             {
                 return true;
             }
@@ -377,7 +378,7 @@ internal sealed class ConsumeLoop
                     case EmptyPath.Skips:
                         continue;
                     case EmptyPath.ElseOnly when next is IConditionalOperation { WhenFalse: { } whenFalse }:
-                        if (calls.Summarize(whenFalse).Has(BodyEffects.Waits))
+                        if (calls.Summarize(whenFalse).Has(wait))
                         {
                             return true;
                         }
@@ -390,7 +391,7 @@ internal sealed class ConsumeLoop
                     break;
                 }
 
-                if (calls.Summarize(next).Has(BodyEffects.Waits))
+                if (calls.Summarize(next).Has(wait))
                 {
                     return true;
                 }
@@ -412,7 +413,7 @@ internal sealed class ConsumeLoop
                     break;
                 }
 
-                if (calls.Summarize(previous).Has(BodyEffects.Waits))
+                if (calls.Summarize(previous).Has(wait))
                 {
                     return true;
                 }

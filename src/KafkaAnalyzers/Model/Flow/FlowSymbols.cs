@@ -52,7 +52,13 @@ internal sealed class FlowSymbols
 
         // The runtime library the KAFKA103 fix publishes to; never referenced by the analyzer itself.
         DeadLetterSink = Get(compilation, "KafkaAnalyzers.Reliability.DeadLetters.IDeadLetterSink");
+
+        // Issue 8 (KAFKA114, 116): partition offsets and the hosting assembly's version.
+        TopicPartitionOffset = Get(compilation, "Confluent.Kafka.TopicPartitionOffset");
     }
+
+    public INamedTypeSymbol? TopicPartitionOffset { get; }
+
 
     public INamedTypeSymbol? ConsumeResult { get; }
 

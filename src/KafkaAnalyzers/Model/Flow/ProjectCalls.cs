@@ -126,7 +126,7 @@ internal sealed class ProjectCalls
                     effects |= BodyEffects.Throws;
                     break;
                 case IAwaitOperation:
-                    effects |= BodyEffects.Waits;
+                    effects |= BodyEffects.Waits | BodyEffects.Awaits;
                     break;
                 case IPropertyReferenceOperation property when property.Property.Name == "IsFatal"
                                                                && SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, _symbols.Flow.Error):

@@ -23,7 +23,7 @@ internal sealed class MutationHarness
     /// <summary>The shipped analyzers, and the probe that asks the shared models what rules may ask later.</summary>
     private readonly ImmutableArray<DiagnosticAnalyzer> _analyzers = KafkaAssemblies.CreateAnalyzers().Add(new ModelProbe());
     private readonly ImmutableArray<CodeFixProvider> _fixes = KafkaAssemblies.CreateCodeFixes();
-    private readonly ConcurrentDictionary<(bool, OutputKind, bool), Task<(Solution Solution, ProjectId Project)>> _templates = new();
+    private readonly ConcurrentDictionary<(bool, OutputKind, bool, int), Task<(Solution Solution, ProjectId Project)>> _templates = new();
 
     public MutationHarness(HarnessSettings settings) => _settings = settings;
 
@@ -189,7 +189,9 @@ internal sealed class MutationHarness
     /// <summary>The variant as a project of an ad-hoc workspace, forked from a template whose references are already bound.</summary>
     private async Task<(Solution, Compilation)> CreateAsync(Variant variant, CancellationToken cancellationToken)
     {
-        var (solution, projectId) = await _templates.GetOrAdd((variant.ReferenceKafka, variant.OutputKind, variant.Nullable), key => CreateTemplateAsync(key.Item1, key.Item2, key.Item3));
+        // A docs example that names a hosting version (KAFKA114's pages) compiles against it, as DocsExamples does.
+        var hosting = variant.Files.Select(f => DocsExamples.HostingVersion(f.Text)).FirstOrDefault(v => v is not null) ?? 10;
+        var (solution, projectId) = await _templates.GetOrAdd((variant.ReferenceKafka, variant.OutputKind, variant.Nullable, hosting), key => CreateTemplateAsync(key.Item1, key.Item2, key.Item3, key.Item4));
         foreach (var file in variant.Files)
         {
             solution = solution.AddDocument(DocumentId.CreateNewId(projectId), Path.GetFileName(file.Path), SourceText.From(file.Text), filePath: file.Path);
@@ -199,11 +201,12 @@ internal sealed class MutationHarness
         return (solution, compilation!);
     }
 
-    private static async Task<(Solution, ProjectId)> CreateTemplateAsync(bool referenceKafka, OutputKind outputKind, bool nullable)
+    private static async Task<(Solution, ProjectId)> CreateTemplateAsync(bool referenceKafka, OutputKind outputKind, bool nullable, int hosting)
     {
+        var all = TestReferences.WithHostingAbstractions(hosting);
         var references = referenceKafka
-            ? TestReferences.All
-            : TestReferences.All.Where(r => !(r.Display ?? string.Empty).Contains("Confluent.Kafka", StringComparison.Ordinal)).ToImmutableArray();
+            ? all
+            : all.Where(r => !(r.Display ?? string.Empty).Contains("Confluent.Kafka", StringComparison.Ordinal)).ToImmutableArray();
         var workspace = new AdhocWorkspace();
         var projectId = ProjectId.CreateNewId();
         var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
@@ -212,7 +215,8 @@ internal sealed class MutationHarness
             "Variant",
             "Variant",
             LanguageNames.CSharp,
-            compilationOptions: new CSharpCompilationOptions(outputKind, nullableContextOptions: nullable ? NullableContextOptions.Enable : NullableContextOptions.Disable),
+            compilationOptions: new CSharpCompilationOptions(outputKind, nullableContextOptions: nullable ? NullableContextOptions.Enable : NullableContextOptions.Disable)
+                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }),
             parseOptions: AnalysisRunner.ParseOptions,
             metadataReferences: references));
         solution = solution.AddDocument(DocumentId.CreateNewId(projectId), "GlobalUsings.g.cs", await AnalysisRunner.ImplicitUsings.GetTextAsync(), filePath: "/obj/GlobalUsings.g.cs");

@@ -27,7 +27,7 @@ internal static class ConsumerRuleVerifier
 
         """;
 
-    private static readonly string[] FlowRules = { "KAFKA101", "KAFKA102", "KAFKA103", "KAFKA104", "KAFKA105", "KAFKA106", "KAFKA107", "KAFKA109", "KAFKA111", "KAFKA112", "KAFKA113" };
+    private static readonly string[] FlowRules = { "KAFKA101", "KAFKA102", "KAFKA103", "KAFKA104", "KAFKA105", "KAFKA106", "KAFKA107", "KAFKA109", "KAFKA111", "KAFKA112", "KAFKA113", "KAFKA115", "KAFKA116" };
 
     private static readonly string[] ConfigurationRules = { "KAFKA108", "KAFKA110" };
 
