@@ -7,7 +7,7 @@ namespace KafkaAnalyzers.Consumers;
 
 /// <summary>
 /// The consumer rules about what happens to consumed messages: offsets (KAFKA101, 104, 106, 109, 113),
-/// processing and failures (KAFKA102, 103, 107, 112) and the consumer's lifetime (KAFKA111). Each
+/// processing and failures (KAFKA102, 103, 107, 112) and the consumer's lifetime (KAFKA105, 111). Each
 /// asks the shared consumer and consume-loop models; none walks the code itself.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -18,6 +18,7 @@ internal sealed partial class ConsumerFlowAnalyzer : KafkaTypeAnalyzer
         Descriptors.KAFKA102_OffsetsFromWorkerThreads,
         Descriptors.KAFKA103_CatchAndLogWithoutDeadLetter,
         Descriptors.KAFKA104_OffsetCommittedBeforeProcessing,
+        Descriptors.KAFKA105_ConsumerDisposedWithoutClose,
         Descriptors.KAFKA106_ManualCommitThatNeverCommits,
         Descriptors.KAFKA107_FatalConsumeErrorSwallowed,
         Descriptors.KAFKA109_StoreOffsetWithAutoStore,
@@ -42,6 +43,7 @@ internal sealed partial class ConsumerFlowAnalyzer : KafkaTypeAnalyzer
         ReportNeverCommits(analysis, reporter);
         ReportFatalErrorSwallowed(analysis, reporter);
         ReportStoreWithAutoStore(analysis, reporter);
+        ReportDisposedWithoutClose(analysis, reporter);
         ReportBuiltPerMessage(analysis, reporter);
         ReportBusyLoops(analysis, reporter);
         ReportCommitWithAutoCommit(analysis, reporter);
