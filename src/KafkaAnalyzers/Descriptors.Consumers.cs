@@ -54,6 +54,16 @@ internal static partial class Descriptors
         "Committing or storing a message's offset before processing it gives at-most-once delivery: if processing then fails or the process dies, the group has already moved past the message.",
         dataLoss: true);
 
+    public static readonly DiagnosticDescriptor KAFKA105_ConsumerDisposedWithoutClose = DescriptorFactory.Create(
+        "KAFKA105",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Consumer disposed without Close",
+        "{0}: the consumer neither commits its final offsets nor leaves the group, and the group's partitions stall until the session times out",
+        "Dispose does not leave the consumer group. Close() commits the final offsets (with auto-commit) and leaves the group, so its partitions are "
+        + "reassigned at once; without it they stay with a dead member until session.timeout.ms passes.",
+        dataLoss: false);
+
     public static readonly DiagnosticDescriptor KAFKA106_ManualCommitThatNeverCommits = DescriptorFactory.Create(
         "KAFKA106",
         Categories.Reliability,

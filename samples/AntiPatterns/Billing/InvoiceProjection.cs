@@ -19,7 +19,7 @@ public sealed class InvoiceProjection(IConfiguration configuration, InvoiceStore
         };
 
         // Disposed without Close: no final commit, and the group waits a session timeout for this member.
-        using var consumer = new ConsumerBuilder<string, string>(config).Build();
+        using var consumer = new ConsumerBuilder<string, string>(config).Build(); // ⚠ KAFKA105
         consumer.Subscribe("invoices");
         while (!stoppingToken.IsCancellationRequested)
         {

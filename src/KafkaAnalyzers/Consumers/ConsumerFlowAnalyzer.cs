@@ -7,8 +7,8 @@ namespace KafkaAnalyzers.Consumers;
 
 /// <summary>
 /// The consumer rules about what happens to consumed messages: offsets (KAFKA101, 104, 106, 109, 113),
-/// processing and failures (KAFKA102, 103, 107, 112) the consumer's lifetime (KAFKA111) and its assignment (KAFKA116). Each
-/// asks the shared consumer and consume-loop models; none walks the code itself.
+/// processing and failures (KAFKA102, 103, 107, 112), the consumer's lifetime (KAFKA105, 111) and its assignment
+/// (KAFKA116). Each asks the shared consumer and consume-loop models; none walks the code itself.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed partial class ConsumerFlowAnalyzer : KafkaTypeAnalyzer
@@ -18,6 +18,7 @@ internal sealed partial class ConsumerFlowAnalyzer : KafkaTypeAnalyzer
         Descriptors.KAFKA102_OffsetsFromWorkerThreads,
         Descriptors.KAFKA103_CatchAndLogWithoutDeadLetter,
         Descriptors.KAFKA104_OffsetCommittedBeforeProcessing,
+        Descriptors.KAFKA105_ConsumerDisposedWithoutClose,
         Descriptors.KAFKA106_ManualCommitThatNeverCommits,
         Descriptors.KAFKA107_FatalConsumeErrorSwallowed,
         Descriptors.KAFKA109_StoreOffsetWithAutoStore,
@@ -43,6 +44,7 @@ internal sealed partial class ConsumerFlowAnalyzer : KafkaTypeAnalyzer
         ReportNeverCommits(analysis, reporter);
         ReportFatalErrorSwallowed(analysis, reporter);
         ReportStoreWithAutoStore(analysis, reporter);
+        ReportDisposedWithoutClose(analysis, reporter);
         ReportBuiltPerMessage(analysis, reporter);
         ReportBusyLoops(analysis, reporter);
         ReportCommitWithAutoCommit(analysis, reporter);

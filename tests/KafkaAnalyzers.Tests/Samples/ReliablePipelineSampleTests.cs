@@ -11,7 +11,7 @@ namespace KafkaAnalyzers.Tests.Samples;
 /// what the naive variant loses, and its README says the analyzers warn about each cause of loss in Naive/.
 /// Building it must tell the same story: the analyzers report the naive publisher's Produce without a
 /// handler (KAFKA004) and its disposal without Flush (KAFKA007), the naive consumer's auto-commit with
-/// Task.Run (KAFKA101), its catch-and-log (KAFKA103) and its results producer disposed without Flush
+/// Task.Run (KAFKA101), its catch-and-log (KAFKA103), its disposal without Close (KAFKA105) and its results producer disposed without Flush
 /// (KAFKA007), and nothing on the reliable variant.
 /// </summary>
 public class ReliablePipelineSampleTests
@@ -26,6 +26,7 @@ public class ReliablePipelineSampleTests
         var naiveConsumer = diagnostics.Where(d => FileName(d) == "NaivePaymentConsumer.cs").Select(d => d.Id).ToHashSet();
         Assert.Contains("KAFKA101", naiveConsumer);
         Assert.Contains("KAFKA103", naiveConsumer);
+        Assert.Contains("KAFKA105", naiveConsumer);
     }
 
     [Fact]

@@ -58,6 +58,11 @@ internal static class ConsumerRuleVerifier
             return RunFix(new CSharpCodeFixVerifier<ConsumerAnalyzers, ConsumerConfigurationCodeFixProvider>.Test(), rule, source, expected, fixedSource, action, remaining, withReliability, editorConfig);
         }
 
+        if (rule == "KAFKA105")
+        {
+            return RunFix(new CSharpCodeFixVerifier<ConsumerAnalyzers, CloseBeforeDisposeCodeFixProvider>.Test(), rule, source, expected, fixedSource, action, remaining, withReliability, editorConfig);
+        }
+
         return RunFix(new CSharpCodeFixVerifier<ConsumerAnalyzers, ConsumerFlowCodeFixProvider>.Test(), rule, source, expected, fixedSource, action, remaining, withReliability, editorConfig);
     }
 
