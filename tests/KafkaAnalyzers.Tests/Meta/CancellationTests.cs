@@ -5,6 +5,7 @@ using System.Text;
 using KafkaAnalyzers.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace KafkaAnalyzers.Tests.Meta;
 
@@ -22,7 +23,7 @@ public class CancellationTests
 
     /// <summary>
     /// Each per-type model of a large type (the operation index, configurations, consumers, consume loops,
-    /// calls into the project), cancelled a quarter of the way through its uncancelled time, stops with
+    /// calls into the project, producers, and a control-flow path question over a long method), cancelled a quarter of the way through its uncancelled time, stops with
     /// <see cref="OperationCanceledException"/> well before it would have finished. The models it depends on
     /// are built first, uncancelled, so the one under test is the one that must observe the token. The input
     /// grows until the model takes long enough to cancel mid-way on this machine; a run that ended before
@@ -35,6 +36,7 @@ public class CancellationTests
     [InlineData("consumers")]
     [InlineData("consume loops")]
     [InlineData("project calls")]
+    [InlineData("control-flow paths")]
     public async Task Per_type_model_stops_soon_after_cancellation_mid_way(string model)
     {
         var methods = 200;
@@ -101,6 +103,7 @@ public class CancellationTests
                 var calls = ProjectCalls.For(symbols, null, token);
                 return index.Roots.Count(root => calls.Summarize(root.Root) != BodyEffects.None);
             },
+            "control-flow paths" => PathQuestionOverPipeline(symbols, index),
             _ => throw new ArgumentOutOfRangeException(nameof(model), model, "no such model"),
         };
     }
@@ -176,6 +179,27 @@ public class CancellationTests
     private static IEnumerable<string> Keys(IEnumerable<Diagnostic> diagnostics)
         => diagnostics.Where(d => d.Id.StartsWith("KAFKA", StringComparison.Ordinal)).Select(d => $"{d.Id} {d.Location.SourceSpan}").Order(StringComparer.Ordinal);
 
+    /// <summary>
+    /// In <c>Pipeline</c> (one long method), can the final <c>Dispose</c> be reached after a <c>Produce</c> with no
+    /// <c>Flush</c> since (KAFKA007's question)? The graph is built by the first (uncancelled) run and cached.
+    /// </summary>
+    private static Func<CancellationToken, int> PathQuestionOverPipeline(KafkaSymbols symbols, OperationIndex index)
+    {
+        var root = index.Roots.Single(r => r.Owner.Name == "Pipeline").Root;
+        var calls = root.Descendants().OfType<IInvocationOperation>().ToList();
+        var question = new PathQuestion(
+            calls.First(c => c.TargetMethod.Name == "Build"),
+            calls.Where(c => c.TargetMethod.Name == "Dispose"),
+            calls.Where(c => c.TargetMethod.Name == "Produce"),
+            calls.Where(c => c.TargetMethod.Name == "Flush"));
+        return token =>
+        {
+            var answer = ControlFlowPaths.Ask(question, symbols.Flow, token);
+            Assert.True(answer.Answered, "the path question over Pipeline was not answered");
+            return answer.ReachedMarked.Count;
+        };
+    }
+
     /// <summary>One type with many methods that configure, copy, pass on and build Kafka clients.</summary>
     internal static string LargeSource(int methods)
     {
@@ -249,6 +273,34 @@ public class CancellationTests
                 """);
         }
 
+        // One long method: a producer built, then many branches that produce or flush, then disposed.
+        source.Append("""
+                void Pipeline(bool[] flags, int[] counts)
+                {
+                    var producer = new ProducerBuilder<string, string>(_shared).Build();
+                    try
+                    {
+
+            """);
+        for (var i = 0; i < methods; i++)
+        {
+            source.Append($$"""
+                        if (flags[{{i}}]) { producer.Produce("orders", new Message<string, string> { Value = "{{i}}" }); }
+                        else if (counts[{{i}}] > {{i}}) { try { producer.Flush(TimeSpan.FromSeconds(1)); } catch (KafkaException) { counts[0]++; } }
+                        for (var j = 0; j < counts[{{i}}]; j++) { if (j % 7 == 0) { break; } producer.Poll(TimeSpan.Zero); }
+
+                """);
+        }
+
+        source.Append("""
+                    }
+                    finally
+                    {
+                        producer.Dispose();
+                    }
+                }
+
+            """);
         return source.Append("}\n").ToString();
     }
 

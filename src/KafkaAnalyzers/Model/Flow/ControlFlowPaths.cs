@@ -89,7 +89,8 @@ internal static class ControlFlowPaths
     /// <summary>Bounds the walk on pathological graphs; beyond it the question is unanswered.</summary>
     private const int MaxSteps = 200_000;
 
-    public static PathAnswer Ask(PathQuestion question, FlowSymbols symbols, CancellationToken cancellationToken = default)
+    /// <summary>Answers <paramref name="question"/>; building the graph and walking it observe <paramref name="cancellationToken"/>.</summary>
+    public static PathAnswer Ask(PathQuestion question, FlowSymbols symbols, CancellationToken cancellationToken)
     {
         var anchor = question.Start ?? (question.Targets.IsEmpty ? null : question.Targets[0]);
         if (anchor is null)
@@ -97,7 +98,7 @@ internal static class ControlFlowPaths
             return PathAnswer.Unanswerable;
         }
 
-        var graph = FlowGraphs.Of(anchor);
+        var graph = FlowGraphs.Of(anchor, cancellationToken);
         if (graph is null)
         {
             return PathAnswer.Unanswerable;
@@ -262,6 +263,7 @@ internal static class ControlFlowPaths
             _events = new List<Event>[graph.Blocks.Length];
             foreach (var block in graph.Blocks)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 _events[block.Ordinal] = new List<Event>();
                 var top = 0;
                 foreach (var operation in FlowGraphs.Operations(block))

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -16,10 +17,14 @@ internal static class FlowGraphs
     private static readonly ConditionalWeakTable<IOperation, Box> Roots = new();
 
     /// <summary>The graph of the innermost function around <paramref name="operation"/>, or null when none can be built.</summary>
-    public static ControlFlowGraph? Of(IOperation operation)
+    /// <remarks>
+    /// Building a graph observes <paramref name="cancellationToken"/>; a build cancelled half-way caches
+    /// nothing, so the next asker builds it again.
+    /// </remarks>
+    public static ControlFlowGraph? Of(IOperation operation, CancellationToken cancellationToken)
     {
         var root = OperationIndex.Root(operation);
-        var graph = Roots.GetValue(root, r => new Box(Create(r))).Graph;
+        var graph = Roots.GetValue(root, r => new Box(Create(r, cancellationToken))).Graph;
         if (graph is null)
         {
             return null;
@@ -39,8 +44,8 @@ internal static class FlowGraphs
         {
             graph = functions.Pop() switch
             {
-                ILocalFunctionOperation local => LocalFunction(graph, local.Symbol),
-                IAnonymousFunctionOperation lambda => AnonymousFunction(graph, lambda.Symbol),
+                ILocalFunctionOperation local => LocalFunction(graph, local.Symbol, cancellationToken),
+                IAnonymousFunctionOperation lambda => AnonymousFunction(graph, lambda.Symbol, cancellationToken),
                 _ => null,
             };
         }
@@ -52,18 +57,18 @@ internal static class FlowGraphs
     public static IOperation FunctionOf(IOperation operation)
         => operation.EnclosingFunction() ?? OperationIndex.Root(operation);
 
-    private static ControlFlowGraph? Create(IOperation root)
+    private static ControlFlowGraph? Create(IOperation root, CancellationToken cancellationToken)
     {
         try
         {
             return root switch
             {
-                IMethodBodyOperation body => ControlFlowGraph.Create(body),
-                IConstructorBodyOperation body => ControlFlowGraph.Create(body),
-                IBlockOperation block => ControlFlowGraph.Create(block),
-                IFieldInitializerOperation field => ControlFlowGraph.Create(field),
-                IPropertyInitializerOperation property => ControlFlowGraph.Create(property),
-                IParameterInitializerOperation parameter => ControlFlowGraph.Create(parameter),
+                IMethodBodyOperation body => ControlFlowGraph.Create(body, cancellationToken),
+                IConstructorBodyOperation body => ControlFlowGraph.Create(body, cancellationToken),
+                IBlockOperation block => ControlFlowGraph.Create(block, cancellationToken),
+                IFieldInitializerOperation field => ControlFlowGraph.Create(field, cancellationToken),
+                IPropertyInitializerOperation property => ControlFlowGraph.Create(property, cancellationToken),
+                IParameterInitializerOperation parameter => ControlFlowGraph.Create(parameter, cancellationToken),
                 _ => null,
             };
         }
@@ -74,30 +79,31 @@ internal static class FlowGraphs
         }
     }
 
-    private static ControlFlowGraph? LocalFunction(ControlFlowGraph graph, IMethodSymbol symbol)
+    private static ControlFlowGraph? LocalFunction(ControlFlowGraph graph, IMethodSymbol symbol, CancellationToken cancellationToken)
     {
         foreach (var local in graph.LocalFunctions)
         {
             if (SymbolEqualityComparer.Default.Equals(local, symbol))
             {
-                return graph.GetLocalFunctionControlFlowGraph(local);
+                return graph.GetLocalFunctionControlFlowGraph(local, cancellationToken);
             }
         }
 
         return null;
     }
 
-    private static ControlFlowGraph? AnonymousFunction(ControlFlowGraph graph, IMethodSymbol symbol)
+    private static ControlFlowGraph? AnonymousFunction(ControlFlowGraph graph, IMethodSymbol symbol, CancellationToken cancellationToken)
     {
         foreach (var block in graph.Blocks)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             foreach (var operation in Operations(block))
             {
                 foreach (var node in operation.DescendantsAndSelf())
                 {
                     if (node is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
                     {
-                        return graph.GetAnonymousFunctionControlFlowGraph(flow);
+                        return graph.GetAnonymousFunctionControlFlowGraph(flow, cancellationToken);
                     }
                 }
             }

@@ -8,7 +8,8 @@ namespace KafkaAnalyzers.Tests.Meta.Mutation;
 
 /// <summary>
 /// Runs with the shipped analyzers in the harness and asks every shared per-type model every question it
-/// answers (configurations, producers, consumers, consume loops, catch clauses, calls into the project),
+/// answers (configurations, producers, consumers, consume loops, catch clauses, calls into the project,
+/// control-flow path questions),
 /// so that a model that throws on some code is caught even before a rule asks it that question. Reports
 /// nothing; an exception surfaces as an analyzer exception like any other.
 /// </summary>
@@ -71,6 +72,15 @@ internal sealed class ModelProbe : KafkaTypeAnalyzer
         {
             context.CancellationToken.ThrowIfCancellationRequested();
             _ = analysis.ProjectCalls.Summarize(root);
+
+            // A path question over the member's own calls: reach the last, marked by every other call, cleared by the rest.
+            var calls = root.DescendantsAndSelf().OfType<IInvocationOperation>().Where(i => i.EnclosingFunction() is null).ToList();
+            if (calls.Count > 0)
+            {
+                var question = new PathQuestion(null, new[] { calls[calls.Count - 1] }, calls.Where((_, i) => i % 2 == 0), calls.Where((_, i) => i % 2 == 1));
+                _ = ControlFlowPaths.Ask(question, analysis.Symbols.Flow, analysis.CancellationToken);
+            }
+
             foreach (var invocation in root.DescendantsAndSelf().OfType<IInvocationOperation>())
             {
                 _ = analysis.ProjectCalls.EffectsOf(invocation.TargetMethod);

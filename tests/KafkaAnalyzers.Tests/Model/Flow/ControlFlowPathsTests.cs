@@ -31,7 +31,7 @@ public class ControlFlowPathsTests
         var targets = harness.Calls(method, "Dispose").Cast<IOperation>().Concat(harness.Usings(method)).ToList();
         var start = fromStart ? harness.Calls(method, "Open").FirstOrDefault() : null;
         var question = new PathQuestion(start, targets, harness.Calls(method, "Produce"), harness.Calls(method, "Flush"));
-        var answer = ControlFlowPaths.Ask(question, harness.Symbols);
+        var answer = ControlFlowPaths.Ask(question, harness.Symbols, CancellationToken.None);
         Assert.True(answer.Answered);
         return (harness, answer, targets);
     }
@@ -493,7 +493,8 @@ public class ControlFlowPathsTests
             """);
         var answer = ControlFlowPaths.Ask(
             new PathQuestion(harness.Calls("Run", "Open").Single(), harness.Usings("Run"), harness.Calls("Run", "Produce"), harness.Calls("Run", "Flush")),
-            harness.Symbols);
+            harness.Symbols,
+            CancellationToken.None);
         Assert.True(answer.Answered);
         Assert.Single(answer.Reached);
         Assert.Empty(answer.ReachedMarked);
@@ -546,8 +547,8 @@ public class ControlFlowPathsTests
             }
             """);
         var targets = harness.Calls("Dispose", "Dispose");
-        var marked = ControlFlowPaths.Ask(new PathQuestion(null, targets, Array.Empty<IOperation>(), harness.Calls("Dispose", "Flush"), startMarked: true), harness.Symbols);
-        var clean = ControlFlowPaths.Ask(new PathQuestion(null, targets, Array.Empty<IOperation>(), harness.Calls("Dispose", "Flush"), startMarked: false), harness.Symbols);
+        var marked = ControlFlowPaths.Ask(new PathQuestion(null, targets, Array.Empty<IOperation>(), harness.Calls("Dispose", "Flush"), startMarked: true), harness.Symbols, CancellationToken.None);
+        var clean = ControlFlowPaths.Ask(new PathQuestion(null, targets, Array.Empty<IOperation>(), harness.Calls("Dispose", "Flush"), startMarked: false), harness.Symbols, CancellationToken.None);
         Assert.True(marked.IsReachedMarked(targets.Single()));
         Assert.Empty(clean.ReachedMarked);
     }
@@ -596,7 +597,8 @@ public class ControlFlowPathsTests
             """);
         var answer = ControlFlowPaths.Ask(
             new PathQuestion(harness.Calls("Run", "Open").Single(), harness.Usings("Run"), harness.Calls("Run", "Produce"), Array.Empty<IOperation>()),
-            harness.Symbols);
+            harness.Symbols,
+            CancellationToken.None);
         Assert.False(answer.Answered);
     }
 }
