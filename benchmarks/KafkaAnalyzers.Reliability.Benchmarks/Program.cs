@@ -9,10 +9,22 @@ using KafkaAnalyzers.Reliability.Testing;
 // work, on the in-process cluster, in one process run. Each measurement is repeated; the median is reported
 // and the ratios are library / raw (messages/s: above 1 is faster; bytes/message: above 1 allocates more).
 // Usage: dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks [messages] [repetitions]
+//        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks produce-shapes [messages] [repetitions]
+// The second form compares only the produce shapes of KAFKA010 (await ProduceAsync one message at a time in a loop)
+// with raw Produce + handler and with batches awaited together; it is short because the awaited loop is slow.
 // librdkafka's mock keeps at most 5 MiB (or 100,000 message sets) per partition and deletes the oldest beyond
 // that, like retention: 12 partitions keep a few hundred thousand small messages whole.
 const int Partitions = 12;
 const int WarmUpMessages = 20_000;
+if (args.Length > 0 && args[0] == "produce-shapes")
+{
+    await ProduceShapes.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3,
+        Partitions);
+    return;
+}
+
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
 var repetitions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
 

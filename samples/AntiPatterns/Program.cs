@@ -1,4 +1,5 @@
 using AntiPatterns.Billing;
+using AntiPatterns.Export;
 using AntiPatterns.Fulfilment;
 using AntiPatterns.Inventory;
 using AntiPatterns.Notifications;
@@ -7,6 +8,8 @@ using AntiPatterns.Payments;
 using AntiPatterns.Safe;
 using AntiPatterns.Security;
 using AntiPatterns.Telemetry;
+using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -14,7 +17,17 @@ using Microsoft.Extensions.Hosting;
 // only built, never run against a cluster.
 var builder = Host.CreateApplicationBuilder(args);
 
+// One producer for the whole process, shared by every class that sends (see KAFKA008).
+builder.Services.AddSingleton(services => new ProducerBuilder<string, string>(new ProducerConfig
+{
+    BootstrapServers = services.GetRequiredService<IConfiguration>()["Kafka:BootstrapServers"],
+    EnableIdempotence = true,
+}).Build());
+
 builder.Services.AddSingleton<OrderEventsPublisher>();
+builder.Services.AddSingleton<OrderApiController>();
+builder.Services.AddSingleton<CustomerExporter>();
+builder.Services.AddSingleton<PaymentPublisher>();
 builder.Services.AddSingleton<PaymentProducerFactory>();
 builder.Services.AddSingleton<TelemetryPublisher>();
 builder.Services.AddSingleton<KafkaClientSettings>();
@@ -29,6 +42,9 @@ builder.Services.AddSingleton(provider => provider.GetRequiredService<TrackingCo
 builder.Services.AddSingleton<NotificationReader>();
 
 builder.Services.AddSingleton<SafeOrderPublisher>();
+builder.Services.AddSingleton<SafeOrderApiController>();
+builder.Services.AddSingleton<SafeCustomerExporter>();
+builder.Services.AddSingleton<SafePaymentPublisher>();
 builder.Services.AddSingleton<SafeClientSettings>();
 builder.Services.AddHostedService<SafeInventoryProjectionService>();
 builder.Services.AddHostedService<SafeShipmentDispatchService>();

@@ -113,6 +113,29 @@ public sealed class CodeFixTests(PackageFeed feed, ITestOutputHelper output)
         Assert.True(stale.Count == 0, $"Listed as not fixable but fixed or gone: {string.Join(", ", stale)}; remove them from NotFixableByFormat{Environment.NewLine}{report}");
     }
 
+    /// <summary>
+    /// Issue 6's acceptance command, exactly: one run of <c>dotnet format analyzers --diagnostics KAFKA004
+    /// KAFKA005 KAFKA006 KAFKA007</c> on a copy of samples/AntiPatterns leaves code that builds with none of
+    /// those four rules. (dotnet format fixes all of a provider's rules with one rule's equivalence key; a
+    /// provider that filtered by it left KAFKA004 behind when KAFKA006 was fixed in the same run.)
+    /// </summary>
+    [Fact]
+    public void One_dotnet_format_run_fixes_the_producer_call_site_rules_in_the_AntiPatterns_sample()
+    {
+        string[] ids = ["KAFKA004", "KAFKA005", "KAFKA006", "KAFKA007"];
+        var project = ConsumerProject.FromSample(feed, "format-producer-call-sites", "AntiPatterns");
+        var restore = project.Restore();
+        Assert.True(restore.Succeeded, restore.Describe());
+        var before = BuildAndLog(project, "before").Where(r => ids.Contains(r.RuleId)).ToList();
+        Assert.All(ids, id => Assert.Contains(before, r => r.RuleId == id));
+
+        var format = project.Cli(["format", "analyzers", project.ProjectFile, "--diagnostics", .. ids, "--no-restore", "--verbosity", "detailed"]);
+        Assert.True(format.Succeeded, format.Describe());
+
+        var left = BuildAndLog(project, "after").Where(r => ids.Contains(r.RuleId)).Select(r => $"{r} [{Key(project, r).Line}]").ToList();
+        Assert.True(left.Count == 0, $"after one dotnet format run:{Environment.NewLine}{string.Join(Environment.NewLine, left)}{Environment.NewLine}{format.Describe()}");
+    }
+
     /// <summary>Builds with a SARIF log and returns its KAFKA results; the build must succeed.</summary>
     private static IEnumerable<SarifResult> BuildAndLog(ConsumerProject project, string name)
     {

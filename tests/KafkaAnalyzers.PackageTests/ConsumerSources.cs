@@ -47,7 +47,7 @@ internal static class ConsumerSources
             }
 
             public void Publish(string paymentId, string amount)
-                => _producer.Produce("payments", new Message<string, string> { Key = paymentId, Value = amount });
+                => {|KAFKA004:_producer.Produce("payments", new Message<string, string> { Key = paymentId, Value = amount })|};
 
             public void Dispose()
             {

@@ -28,8 +28,12 @@ public sealed class TelemetryPublisher : IDisposable
 
     public void Dispose()
     {
-        _producer.Flush(TimeSpan.FromSeconds(5));
+        var dropped = _producer.Flush(TimeSpan.FromSeconds(5));
         _producer.Dispose();
+        if (dropped > 0)
+        {
+            Console.Error.WriteLine($"{dropped} telemetry samples dropped at shutdown");
+        }
     }
 
     private static void OnDelivered(DeliveryReport<Null, string> report)

@@ -43,7 +43,18 @@ internal sealed class KafkaSymbols
         ProducerProduce = IProducer is null ? ImmutableArray<IMethodSymbol>.Empty : Methods(IProducer, "Produce");
         ProducerProduceAsync = IProducer is null ? ImmutableArray<IMethodSymbol>.Empty : Methods(IProducer, "ProduceAsync");
         _flow = new System.Lazy<FlowSymbols>(() => new FlowSymbols(compilation));
+
+        // Producer call sites (KAFKA004-011).
+        DependentProducerBuilder = Get(compilation, "Confluent.Kafka.DependentProducerBuilder`2");
+        DeliveryReport = Get(compilation, "Confluent.Kafka.DeliveryReport`2");
+        IConsumerConsume = IConsumer is null ? ImmutableArray<IMethodSymbol>.Empty : Methods(IConsumer, "Consume");
     }
+
+    public INamedTypeSymbol? DependentProducerBuilder { get; }
+
+    public INamedTypeSymbol? DeliveryReport { get; }
+
+    public ImmutableArray<IMethodSymbol> IConsumerConsume { get; }
 
     private readonly System.Lazy<FlowSymbols> _flow;
 

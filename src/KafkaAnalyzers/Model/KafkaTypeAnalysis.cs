@@ -32,6 +32,9 @@ internal sealed class KafkaTypeAnalysis
 
     public ConfigurationModel Configurations => _models.Configurations.Get(CancellationToken);
 
+    /// <summary>The producers this type builds, holds or is handed, and every produce call (Model/Instances).</summary>
+    public ProducerModel Producers => _models.Producers.Get(CancellationToken);
+
     /// <summary>The consumers of the type: where each is built, with which configuration, owned or not, every call on it.</summary>
     public ConsumerModel Consumers => _models.Consumers.Get(CancellationToken);
 
@@ -44,7 +47,7 @@ internal sealed class KafkaTypeAnalysis
     public KafkaAnalyzerOptions OptionsFor(SyntaxTree tree) => KafkaAnalyzerOptions.For(_options, tree);
 
     public ProducerInstance? ProducerBuiltBy(Microsoft.CodeAnalysis.Operations.IObjectCreationOperation builder)
-        => ProducerInstance.Find(Symbols, Index, builder);
+        => Producers.InstanceBuiltBy(builder);
 
     /// <summary>
     /// The per-type models over the type's operation index (built by the gate), each computed once by the
@@ -59,6 +62,7 @@ internal sealed class KafkaTypeAnalysis
             Type = type;
             Index = index;
             Configurations = new SharedComputation<ConfigurationModel>(cancellationToken => ConfigurationModel.Create(symbols, index, cancellationToken));
+            Producers = new SharedComputation<ProducerModel>(cancellationToken => ProducerModel.Create(symbols, index, cancellationToken));
             Consumers = new SharedComputation<ConsumerModel>(cancellationToken => ConsumerModel.Create(symbols, index, Configurations.Get(cancellationToken), cancellationToken));
             ConsumeLoops = new SharedComputation<ConsumeLoopModel>(cancellationToken => ConsumeLoopModel.Create(symbols, index, Consumers.Get(cancellationToken), ProjectCalls.For(symbols, options, cancellationToken), cancellationToken));
         }
@@ -70,6 +74,8 @@ internal sealed class KafkaTypeAnalysis
         public OperationIndex Index { get; }
 
         public SharedComputation<ConfigurationModel> Configurations { get; }
+
+        public SharedComputation<ProducerModel> Producers { get; }
 
         public SharedComputation<ConsumerModel> Consumers { get; }
 

@@ -107,6 +107,12 @@ internal static class OperationExtensions
         return null;
     }
 
+    /// <summary>The call as written: for <c>x?.M()</c> the whole conditional access, not just <c>.M()</c>.</summary>
+    public static SyntaxNode WholeCallSyntax(this IInvocationOperation invocation)
+        => invocation.Instance is IConditionalAccessInstanceOperation && invocation.Parent is IConditionalAccessOperation access
+            ? access.Syntax
+            : invocation.Syntax;
+
     public static bool IsBefore(this IOperation operation, IOperation other)
         => operation.Syntax.SyntaxTree == other.Syntax.SyntaxTree && operation.Syntax.SpanStart < other.Syntax.SpanStart;
 

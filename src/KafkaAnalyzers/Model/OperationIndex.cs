@@ -15,6 +15,7 @@ internal sealed class OperationIndex
 {
     private readonly Dictionary<ISymbol, List<IOperation>> _references = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IOperation, ISymbol> _ownerByRoot = new();
+    private readonly Dictionary<ISymbol, IOperation> _rootByOwner = new(SymbolEqualityComparer.Default);
 
     private OperationIndex(INamedTypeSymbol type) => Type = type;
 
@@ -52,6 +53,11 @@ internal sealed class OperationIndex
             }
 
             index._ownerByRoot[root] = owner;
+            if (!index._rootByOwner.ContainsKey(owner))
+            {
+                index._rootByOwner[owner] = root;
+            }
+
             index.Add(root);
             foreach (var operation in root.Descendants())
             {
@@ -75,6 +81,10 @@ internal sealed class OperationIndex
         var root = Root(operation);
         return _ownerByRoot.TryGetValue(root, out var owner) ? owner : null;
     }
+
+    /// <summary>The body (or initializer) of a member of this type, e.g. a method named as a delivery handler.</summary>
+    public IOperation? BodyOf(ISymbol member)
+        => _rootByOwner.TryGetValue(member.OriginalDefinition, out var root) ? root : null;
 
     public static IOperation Root(IOperation operation)
     {

@@ -31,6 +31,7 @@ public class CancellationTests
     [Theory]
     [InlineData("operation index")]
     [InlineData("configurations")]
+    [InlineData("producers")]
     [InlineData("consumers")]
     [InlineData("consume loops")]
     [InlineData("project calls")]
@@ -92,6 +93,7 @@ public class CancellationTests
         {
             "operation index" => token => OperationIndex.Build(captured.Type, captured.Blocks, token).Invocations.Count,
             "configurations" => token => ConfigurationModel.Create(symbols, index, token).Contexts.Length,
+            "producers" => token => ProducerModel.Create(symbols, index, token).ProduceCalls.Length,
             "consumers" => token => ConsumerModel.Create(symbols, index, configurations, token).Calls.Length,
             "consume loops" => token => ConsumeLoopModel.Create(symbols, index, consumers, ProjectCalls.For(symbols, null, token), token).Loops.Sum(l => l.Catches.Length),
             "project calls" => token =>

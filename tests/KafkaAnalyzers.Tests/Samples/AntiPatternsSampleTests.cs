@@ -73,6 +73,57 @@ public class AntiPatternsSampleTests
 
     private static readonly System.Text.RegularExpressions.Regex Marker = new(@"⚠\s*(?<id>KAFKA\d{3})");
 
+    /// <summary>
+    /// Each finding is where the sample says it is: the line after a <c>// KAFKAnnn: why</c> comment (a
+    /// comment may run over several lines) or a line marked <c>// ⚠ KAFKAnnn</c> (checked above), and each
+    /// such comment is followed by its finding.
+    /// </summary>
+    [Fact]
+    public async Task Every_finding_is_on_the_line_its_comment_announces()
+    {
+        var diagnostics = await AnalyzeSampleAsync();
+        var found = diagnostics
+            .Where(d => d.Id.StartsWith("KAFKA", StringComparison.Ordinal))
+            .Select(d => (File: Path.GetFileName(d.Location.SourceTree!.FilePath), Line: d.Location.GetLineSpan().StartLinePosition.Line, d.Id))
+            .ToHashSet();
+
+        var announced = new HashSet<(string File, int Line, string Id)>();
+        var marked = new HashSet<(string File, int Line, string Id)>();
+        foreach (var path in SourceFiles())
+        {
+            var lines = File.ReadAllLines(path);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                foreach (System.Text.RegularExpressions.Match marker in Marker.Matches(lines[i]))
+                {
+                    marked.Add((Path.GetFileName(path), i, marker.Groups["id"].Value));
+                }
+
+                var match = System.Text.RegularExpressions.Regex.Match(lines[i], @"^\s*// (KAFKA\d{3}):");
+                if (!match.Success)
+                {
+                    continue;
+                }
+
+                var target = i + 1;
+                while (target < lines.Length && lines[target].TrimStart().StartsWith("//", StringComparison.Ordinal))
+                {
+                    target++;
+                }
+
+                announced.Add((Path.GetFileName(path), target, match.Groups[1].Value));
+            }
+        }
+
+        Assert.Superset(
+            new HashSet<string> { "KAFKA004", "KAFKA005", "KAFKA006", "KAFKA007", "KAFKA008", "KAFKA010", "KAFKA011" },
+            announced.Select(a => a.Id).ToHashSet());
+        var unannounced = found.Except(announced).Except(marked).Select(f => $"{f.File} line {f.Line + 1}: {f.Id} reported without a '// {f.Id}:' comment above it or a '// ⚠ {f.Id}' marker");
+        var missing = announced.Except(found).Select(a => $"{a.File} line {a.Line + 1}: '// {a.Id}:' announced but not reported");
+        var differences = unannounced.Concat(missing).ToList();
+        Assert.True(differences.Count == 0, string.Join(Environment.NewLine, differences));
+    }
+
     [Fact]
     public async Task Sample_compiles_without_errors_and_the_analyzers_do_not_throw()
     {

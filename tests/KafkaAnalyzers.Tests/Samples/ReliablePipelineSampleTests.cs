@@ -8,9 +8,11 @@ namespace KafkaAnalyzers.Tests.Samples;
 
 /// <summary>
 /// samples/ReliablePipeline runs the same pipeline naively and on the runtime library; its report shows
-/// what the naive consumer loses. Building it must tell the same story: the analyzers report the naive
-/// consumer's auto-commit with Task.Run (KAFKA101) and its catch-and-log (KAFKA103), and nothing on the
-/// reliable variant.
+/// what the naive variant loses, and its README says the analyzers warn about each cause of loss in Naive/.
+/// Building it must tell the same story: the analyzers report the naive publisher's Produce without a
+/// handler (KAFKA004) and its disposal without Flush (KAFKA007), the naive consumer's auto-commit with
+/// Task.Run (KAFKA101), its catch-and-log (KAFKA103) and its results producer disposed without Flush
+/// (KAFKA007), and nothing on the reliable variant.
 /// </summary>
 public class ReliablePipelineSampleTests
 {
@@ -24,6 +26,17 @@ public class ReliablePipelineSampleTests
         var naiveConsumer = diagnostics.Where(d => FileName(d) == "NaivePaymentConsumer.cs").Select(d => d.Id).ToHashSet();
         Assert.Contains("KAFKA101", naiveConsumer);
         Assert.Contains("KAFKA103", naiveConsumer);
+    }
+
+    [Fact]
+    public async Task Naive_publisher_shows_produce_without_handler_and_dispose_without_flush()
+    {
+        var diagnostics = await AnalyzeSampleAsync();
+
+        var publisher = diagnostics.Where(d => FileName(d) == "NaiveOrderPublisher.cs").Select(d => d.Id).ToHashSet();
+        Assert.Contains("KAFKA004", publisher);
+        Assert.Contains("KAFKA007", publisher);
+        Assert.Contains("KAFKA007", diagnostics.Where(d => FileName(d) == "NaivePaymentConsumer.cs").Select(d => d.Id));
     }
 
     [Fact]
@@ -44,6 +57,13 @@ public class ReliablePipelineSampleTests
         var compilation = Compile();
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         Assert.DoesNotContain(await AnalyzeSampleAsync(), d => d.Id == "AD0001");
+    }
+
+    [Fact]
+    public void The_sample_project_runs_the_analyzers_when_built()
+    {
+        var project = File.ReadAllText(Path.Combine(SampleDirectory, "ReliablePipeline.csproj"));
+        Assert.Contains(@"src\KafkaAnalyzers\KafkaAnalyzers.csproj"" OutputItemType=""Analyzer""", project, StringComparison.Ordinal);
     }
 
     private static string FileName(Diagnostic diagnostic) => Path.GetFileName(diagnostic.Location.SourceTree?.FilePath ?? string.Empty);

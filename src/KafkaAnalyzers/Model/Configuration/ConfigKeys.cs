@@ -31,4 +31,5 @@ internal static class ConfigKeys
     public const string SslKeyPassword = "ssl.key.password";
     public const string SslKeystorePassword = "ssl.keystore.password";
     public const string SaslOauthbearerClientSecret = "sasl.oauthbearer.client.secret";
+    public const string EnableDeliveryReports = "dotnet.producer.enable.delivery.reports";
 }

@@ -5,7 +5,8 @@ namespace KafkaAnalyzers.Model;
 
 /// <summary>
 /// The consumer-side Confluent.Kafka types and the BCL/hosting types the flow model matches against
-/// (hand-offs to other threads, waits, process stops, logging), resolved once per compilation through
+/// (hand-offs to other threads, waits, process stops, logging; tasks, cancellation and expression trees
+/// for the path and task-observation questions), resolved once per compilation through
 /// <see cref="KafkaSymbols.Flow"/>. Every member may be null when its assembly is not referenced.
 /// </summary>
 internal sealed class FlowSymbols
@@ -42,6 +43,12 @@ internal sealed class FlowSymbols
         HostedService = Get(compilation, "Microsoft.Extensions.Hosting.IHostedService");
         HostApplicationLifetime = Get(compilation, "Microsoft.Extensions.Hosting.IHostApplicationLifetime");
         ControllerBase = Get(compilation, "Microsoft.AspNetCore.Mvc.ControllerBase");
+
+        // Task observation and the CFG path question (ControlFlowPaths, TaskObservation).
+        TaskContinuationOptions = Get(compilation, "System.Threading.Tasks.TaskContinuationOptions");
+        CancellationToken = Get(compilation, "System.Threading.CancellationToken");
+        LambdaExpression = Get(compilation, "System.Linq.Expressions.LambdaExpression");
+        Console = Get(compilation, "System.Console");
 
         // The runtime library the KAFKA103 fix publishes to; never referenced by the analyzer itself.
         DeadLetterSink = Get(compilation, "KafkaAnalyzers.Reliability.DeadLetters.IDeadLetterSink");
@@ -106,6 +113,56 @@ internal sealed class FlowSymbols
     public INamedTypeSymbol? ControllerBase { get; }
 
     public INamedTypeSymbol? DeadLetterSink { get; }
+
+    public INamedTypeSymbol? TaskContinuationOptions { get; }
+
+    public INamedTypeSymbol? CancellationToken { get; }
+
+    public INamedTypeSymbol? LambdaExpression { get; }
+
+    public INamedTypeSymbol? Console { get; }
+
+    /// <summary>
+    /// Calls that pace a loop to a clock or a person (<c>Task.Delay</c>, <c>Thread.Sleep</c>, <c>Console.ReadLine</c>/<c>ReadKey</c>/<c>Read</c>):
+    /// in such a loop, waiting for each send costs nothing that matters (KAFKA010).
+    /// </summary>
+    public ImmutableArray<IMethodSymbol> PacingMethods => _pacing ??= Members(Task, "Delay").AddRange(Members(Thread, "Sleep")).AddRange(Members(Console, "ReadLine")).AddRange(Members(Console, "ReadKey")).AddRange(Members(Console, "Read"));
+
+    private ImmutableArray<IMethodSymbol>? _pacing;
+
+    private static ImmutableArray<IMethodSymbol> Members(INamedTypeSymbol? type, string name)
+    {
+        if (type is null)
+        {
+            return ImmutableArray<IMethodSymbol>.Empty;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<IMethodSymbol>();
+        foreach (var member in type.GetMembers(name))
+        {
+            if (member is IMethodSymbol method)
+            {
+                builder.Add(method);
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+
+    public bool IsCancellationToken(ITypeSymbol? type) => type is not null && Same(type, CancellationToken);
+
+    /// <summary>True when a catch of <paramref name="caught"/> certainly catches an <c>OperationCanceledException</c>.</summary>
+    public bool CatchesCancellation(ITypeSymbol? caught)
+        => caught is null
+           || caught.SpecialType == SpecialType.System_Object
+           || (caught is INamedTypeSymbol named && InheritsFrom(OperationCanceledException, named));
+
+    /// <summary>True when a catch of <paramref name="caught"/> may catch some cancellations (e.g. <c>TaskCanceledException</c>).</summary>
+    public bool MayCatchCancellation(ITypeSymbol? caught)
+        => CatchesCancellation(caught) || InheritsFrom(caught, OperationCanceledException);
+
+    /// <summary>A lambda converted to this type is an expression tree: it is never run as written.</summary>
+    public bool IsExpressionTree(ITypeSymbol? type) => InheritsFrom(type, LambdaExpression);
 
     /// <summary>Task, Task&lt;T&gt;, ValueTask, ValueTask&lt;T&gt;: what an async call returns.</summary>
     public bool IsTaskLike(ITypeSymbol? type)

@@ -1,185 +1,95 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace KafkaAnalyzers.Model;
 
+internal enum HolderKind
+{
+    /// <summary>The producer is not held by a symbol of this type (e.g. returned from a factory method).</summary>
+    None,
+    Local,
+    Field,
+    Parameter,
+}
+
+/// <summary>A <c>Flush</c> call and whether the count of messages still queued (the <c>Flush(TimeSpan)</c> result) is looked at.</summary>
+internal readonly struct FlushCall
+{
+    public FlushCall(IInvocationOperation invocation, bool waitsForAll, bool resultObserved)
+    {
+        Invocation = invocation;
+        WaitsForAll = waitsForAll;
+        ResultObserved = resultObserved;
+    }
+
+    public IInvocationOperation Invocation { get; }
+
+    /// <summary><c>Flush(CancellationToken)</c>: returns only when the queue is empty (or throws on cancellation).</summary>
+    public bool WaitsForAll { get; }
+
+    /// <summary>The <c>int</c> that <c>Flush(TimeSpan)</c> returns is compared, stored and read, passed on, ...</summary>
+    public bool ResultObserved { get; }
+
+    /// <summary>After this flush, nothing is left queued without someone knowing.</summary>
+    public bool Accounts => WaitsForAll || ResultObserved;
+}
+
 /// <summary>
-/// The producer a <c>ProducerBuilder</c> builds: the local or private field holding it and the topics
-/// it provably sends to.
+/// A producer as this type sees it: the local, field or parameter holding it, whether this code owns it
+/// (built here: RULES.md "Owned") or got it from outside, and everything done with it — produce calls,
+/// flushes, polls, disposals, transactions.
 /// </summary>
 internal sealed class ProducerInstance
 {
-    private ProducerInstance(IInvocationOperation build, ISymbol? holder, ImmutableArray<string> topics, bool topicsKnown)
+    internal ProducerInstance(ISymbol? holder, HolderKind kind)
     {
-        Build = build;
         Holder = holder;
-        Topics = topics;
-        TopicsKnown = topicsKnown;
+        Kind = kind;
     }
 
-    public IInvocationOperation Build { get; }
-
+    /// <summary>The local, field or parameter holding the producer; null when the build is not stored in one.</summary>
     public ISymbol? Holder { get; }
 
+    public HolderKind Kind { get; }
+
+    /// <summary>The <c>Build()</c> calls (or calls of a factory method of this type) whose producer this holder receives.</summary>
+    public ImmutableArray<IInvocationOperation> Builds { get; internal set; } = ImmutableArray<IInvocationOperation>.Empty;
+
+    /// <summary>The <c>new ProducerBuilder&lt;K,V&gt;(config)</c> behind the first build, when it is in view (for the configuration).</summary>
+    public IObjectCreationOperation? Builder { get; internal set; }
+
+    /// <summary>Built in this method (a local) or in this type and stored in its field, and only ever assigned such producers.</summary>
+    public bool IsOwned { get; internal set; }
+
+    /// <summary>Built with <c>DependentProducerBuilder</c>: disposing it does nothing to the shared handle.</summary>
+    public bool IsDependent { get; internal set; }
+
+    /// <summary>Handed to code we cannot see (returned, passed on, stored elsewhere, exposed): others may flush or dispose it.</summary>
+    public bool Escapes { get; internal set; }
+
+    public ImmutableArray<ProduceCall> Produces { get; internal set; } = ImmutableArray<ProduceCall>.Empty;
+
+    public ImmutableArray<FlushCall> Flushes { get; internal set; } = ImmutableArray<FlushCall>.Empty;
+
+    public ImmutableArray<IInvocationOperation> Polls { get; internal set; } = ImmutableArray<IInvocationOperation>.Empty;
+
+    /// <summary><c>Dispose()</c>/<c>DisposeAsync()</c> calls, and <c>using</c> statements or declarations whose resource it is.</summary>
+    public ImmutableArray<IOperation> Disposals { get; internal set; } = ImmutableArray<IOperation>.Empty;
+
+    public ImmutableArray<IInvocationOperation> TransactionCalls { get; internal set; } = ImmutableArray<IInvocationOperation>.Empty;
+
+    /// <summary><c>InitTransactions</c>/<c>BeginTransaction</c>/<c>CommitTransaction</c>/... in view: <c>CommitTransaction</c> flushes and reports failures.</summary>
+    public bool IsTransactional => !TransactionCalls.IsEmpty;
+
     /// <summary>Constant topic names passed to Produce/ProduceAsync.</summary>
-    public ImmutableArray<string> Topics { get; }
+    public ImmutableArray<string> Topics { get; internal set; } = ImmutableArray<string>.Empty;
 
     /// <summary>Every use of the producer is visible and every topic it produces to is a constant.</summary>
-    public bool TopicsKnown { get; }
+    public bool TopicsKnown { get; internal set; }
 
-    public static ProducerInstance? Find(KafkaSymbols symbols, OperationIndex index, IObjectCreationOperation builder)
-    {
-        var build = FindBuild(symbols, index, builder);
-        if (build is null)
-        {
-            return null;
-        }
-
-        var holder = HolderOf(index, build);
-        if (holder is null)
-        {
-            return new ProducerInstance(build, null, ImmutableArray<string>.Empty, topicsKnown: false);
-        }
-
-        var topics = ImmutableArray.CreateBuilder<string>();
-        var known = true;
-        foreach (var reference in index.ReferencesTo(holder))
-        {
-            known &= ClassifyUse(reference, build, topics);
-        }
-
-        return new ProducerInstance(build, holder, topics.ToImmutable(), known && topics.Count > 0);
-    }
-
-    private static IInvocationOperation? FindBuild(KafkaSymbols symbols, OperationIndex index, IObjectCreationOperation builder)
-    {
-        IOperation current = builder;
-        var parent = current.ParentIgnoringConversions(out var child);
-        if (parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
-        {
-            // var builder = new ProducerBuilder<K, V>(config); ... builder.Build()
-            foreach (var reference in index.ReferencesTo(declarator.Symbol))
-            {
-                if (FollowChain(symbols, reference) is { } viaLocal)
-                {
-                    return viaLocal;
-                }
-            }
-
-            return null;
-        }
-
-        return FollowChain(symbols, builder);
-    }
-
-    /// <summary>new ProducerBuilder&lt;K, V&gt;(config).SetErrorHandler(...).Build()</summary>
-    private static IInvocationOperation? FollowChain(KafkaSymbols symbols, IOperation start)
-    {
-        var current = start;
-        while (current.ParentIgnoringConversions(out var child) is IInvocationOperation invocation
-               && invocation.Instance == child
-               && symbols.IsProducerBuilder(invocation.TargetMethod.ContainingType))
-        {
-            if (invocation.TargetMethod.Name == "Build")
-            {
-                return invocation;
-            }
-
-            current = invocation;
-        }
-
-        return null;
-    }
-
-    private static ISymbol? HolderOf(OperationIndex index, IInvocationOperation build)
-    {
-        var parent = build.ParentIgnoringConversions(out var child);
-        switch (parent)
-        {
-            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                return declarator.Symbol;
-            case IFieldInitializerOperation { InitializedFields.Length: 1 } initializer when IsPrivateFieldOf(index, initializer.InitializedFields[0]):
-                return initializer.InitializedFields[0].OriginalDefinition;
-            case ISimpleAssignmentOperation assignment when assignment.Value == child:
-                return assignment.Target switch
-                {
-                    ILocalReferenceOperation local => local.Local,
-                    IFieldReferenceOperation field when IsPrivateFieldOf(index, field.Field) => field.Field.OriginalDefinition,
-                    _ => null,
-                };
-            default:
-                return null;
-        }
-    }
-
-    private static bool IsPrivateFieldOf(OperationIndex index, IFieldSymbol field)
-        => field.DeclaredAccessibility == Accessibility.Private
-           && SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, index.Type.OriginalDefinition);
-
-    /// <summary>Adds the topic of a produce call; false when the use hides where the producer sends.</summary>
-    private static bool ClassifyUse(IOperation reference, IInvocationOperation build, ImmutableArray<string>.Builder topics)
-    {
-        var parent = reference.ParentIgnoringConversions(out var child);
-        switch (parent)
-        {
-            case IInvocationOperation invocation when invocation.Instance == child:
-                return ClassifyCall(invocation, topics);
-            case IConditionalAccessOperation access when access.Operation == child:
-                return access.WhenNotNull is IInvocationOperation call && ClassifyCall(call, topics);
-            case IPropertyReferenceOperation property when property.Instance == child:
-                return property.Property.Name == "Name";
-            case ISimpleAssignmentOperation assignment when assignment.Target == child:
-                return assignment.Value.WalkDownConversions() == build || assignment.Value.WalkDownConversions().ConstantValue is { HasValue: true, Value: null };
-            case IUsingOperation:
-            case IBinaryOperation:
-            case IIsPatternOperation:
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static bool ClassifyCall(IInvocationOperation invocation, ImmutableArray<string>.Builder topics)
-    {
-        switch (invocation.TargetMethod.Name)
-        {
-            case "Produce":
-            case "ProduceAsync":
-                if (invocation.Arguments.Length == 0)
-                {
-                    return false;
-                }
-
-                var destination = invocation.Arguments[0].Value.WalkDownConversions();
-                if (destination.TryGetConstantString(out var topic))
-                {
-                    topics.Add(topic);
-                    return true;
-                }
-
-                if (destination is IObjectCreationOperation { Arguments.Length: >= 1 } partition
-                    && partition.Arguments[0].Value.TryGetConstantString(out var partitionTopic))
-                {
-                    topics.Add(partitionTopic);
-                    return true;
-                }
-
-                return false;
-            case "Flush":
-            case "Poll":
-            case "Dispose":
-            case "InitTransactions":
-            case "BeginTransaction":
-            case "CommitTransaction":
-            case "AbortTransaction":
-            case "SendOffsetsToTransaction":
-            case "AddBrokers":
-            case "SetSaslCredentials":
-                return true;
-            default:
-                return false;
-        }
-    }
+    /// <summary>Produce calls that leave a message queued (<c>Produce</c>, unobserved <c>ProduceAsync</c>) and run (not in an expression tree).</summary>
+    public IEnumerable<ProduceCall> QueuingProduces => Produces.Where(p => p.LeavesMessageQueued && p.IsDelivering);
 }

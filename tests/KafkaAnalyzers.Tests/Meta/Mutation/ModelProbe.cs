@@ -35,6 +35,18 @@ internal sealed class ModelProbe : KafkaTypeAnalyzer
             }
         }
 
+        var producers = analysis.Producers;
+        foreach (var instance in producers.Instances)
+        {
+            _ = instance.QueuingProduces.Count();
+            _ = instance.Holder is null ? null : producers.InstanceOf(instance.Holder);
+        }
+
+        foreach (var call in producers.ProduceCalls)
+        {
+            _ = call.Handler?.IgnoresOutcome;
+        }
+
         var consumers = analysis.Consumers;
         foreach (var call in consumers.Calls)
         {

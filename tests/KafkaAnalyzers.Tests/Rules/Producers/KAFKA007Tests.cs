@@ -1,0 +1,457 @@
+using Microsoft.CodeAnalysis.Testing;
+using static KafkaAnalyzers.Tests.Rules.Producers.CallSiteVerifier<KafkaAnalyzers.Producers.ProducerLifetimeAnalyzer>;
+
+namespace KafkaAnalyzers.Tests.Rules.Producers;
+
+/// <summary>KAFKA007: an owned producer disposed without Flush (or with the Flush result ignored).</summary>
+public class KAFKA007Tests
+{
+    private static DiagnosticResult NoFlush(int location, string holder = "producer")
+        => Diagnostic(Descriptors.KAFKA007_DisposedWithoutFlush).WithLocation(location).WithArguments($"'{holder}' is disposed without a Flush after its last Produce");
+
+    private static DiagnosticResult NoFlushOnCancellation(int location, string holder = "producer")
+        => Diagnostic(Descriptors.KAFKA007_DisposedWithoutFlush).WithLocation(location).WithArguments($"'{holder}' is disposed on a cancellation path (OperationCanceledException) without a Flush after its last Produce");
+
+    private static DiagnosticResult FlushIgnored(int location, string holder = "producer")
+        => Diagnostic(Descriptors.KAFKA007_DisposedWithoutFlush).WithLocation(location).WithArguments($"The count Flush returns (messages still queued) is ignored before '{holder}' is disposed");
+
+    private static DiagnosticResult NeverFlushed(int location, string field, string type)
+        => Diagnostic(Descriptors.KAFKA007_DisposedWithoutFlush).WithLocation(location).WithArguments($"'{field}' is produced through but no Dispose, DisposeAsync or StopAsync of {type} flushes it");
+
+    private static Task Verify(string source, params DiagnosticResult[] expected) => VerifyAsync("KAFKA007", source, expected);
+
+    private const string Handler = "r => { if (r.Error.IsError) Console.Error.WriteLine(r.Error.Reason); }";
+
+    // ---- flagged: locals --------------------------------------------------------------------------
+
+    [Fact]
+    public Task Flags_a_using_declaration_without_flush() => Verify($$"""
+        class Exporter
+        {
+            void Export(ProducerConfig config, string[] rows)
+            {
+                using {|#0:var producer = new ProducerBuilder<Null, string>(config).Build()|};
+                foreach (var row in rows)
+                {
+                    producer.Produce("export", new Message<Null, string> { Value = row }, {{Handler}});
+                }
+            }
+        }
+        """, NoFlush(0));
+
+    [Fact]
+    public Task Flags_a_using_statement_without_flush() => Verify($$"""
+        class Exporter
+        {
+            void Export(ProducerConfig config, string row)
+            {
+                using ({|#0:var producer = new ProducerBuilder<Null, string>(config).Build()|})
+                {
+                    producer.Produce("export", new Message<Null, string> { Value = row }, {{Handler}});
+                }
+            }
+        }
+        """, NoFlush(0));
+
+    [Fact]
+    public Task Flags_an_explicit_Dispose_with_only_Poll_before_it() => Verify($$"""
+        class Exporter
+        {
+            void Export(ProducerConfig config, string[] rows)
+            {
+                var producer = new ProducerBuilder<Null, string>(config).Build();
+                foreach (var row in rows)
+                {
+                    producer.Produce("export", new Message<Null, string> { Value = row }, {{Handler}});
+                    producer.Poll(TimeSpan.Zero);
+                }
+
+                producer.Poll(TimeSpan.FromSeconds(1));
+                {|#0:producer.Dispose()|};
+            }
+        }
+        """, NoFlush(0));
+
+    [Fact]
+    public Task Flags_the_ignored_result_of_Flush_TimeSpan_right_before_disposal() => Verify($$"""
+        class Exporter
+        {
+            void Export(ProducerConfig config, string[] rows)
+            {
+                using {|#0:var producer = new ProducerBuilder<Null, string>(config).Build()|};
+                foreach (var row in rows)
+                {
+                    producer.Produce("export", new Message<Null, string> { Value = row }, {{Handler}});
+                }
+
+                producer.Flush(TimeSpan.FromSeconds(10));
+            }
+        }
+        """, FlushIgnored(0));
+
+    [Fact]
+    public Task Flags_a_cancellation_path_that_skips_the_flush() => Verify($$"""
+        public sealed class ClickForwarder : BackgroundService
+        {
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                using {|#0:var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = "kafka:9092" }).Build()|};
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    producer.Produce("clicks", new Message<Null, string> { Value = "{}" }, {{Handler}});
+                    await Task.Delay(100, stoppingToken);
+                }
+
+                producer.Flush(CancellationToken.None);
+            }
+        }
+        """, NoFlushOnCancellation(0));
+
+    [Fact]
+    public Task Flags_an_unobserved_ProduceAsync_before_disposal() => Verify("""
+        class Exporter
+        {
+            void Export(ProducerConfig config, string row)
+            {
+                using {|#0:var producer = new ProducerBuilder<Null, string>(config).Build()|};
+                _ = producer.ProduceAsync("export", new Message<Null, string> { Value = row });
+            }
+        }
+        """, NoFlush(0));
+
+    [Fact]
+    public Task Flags_a_flush_on_one_branch_only() => Verify($$"""
+        class Exporter
+        {
+            void Export(ProducerConfig config, string row, bool quick)
+            {
+                var producer = new ProducerBuilder<Null, string>(config).Build();
+                producer.Produce("export", new Message<Null, string> { Value = row }, {{Handler}});
+                if (!quick)
+                {
+                    producer.Flush(CancellationToken.None);
+                }
+
+                {|#0:producer.Dispose()|};
+            }
+        }
+        """, NoFlush(0));
+
+    // ---- flagged: fields --------------------------------------------------------------------------
+
+    [Fact]
+    public Task Flags_a_Dispose_that_disposes_the_owned_field_without_flush() => Verify($$"""
+        public sealed class OrderPublisher : IDisposable
+        {
+            private readonly IProducer<string, string> _producer;
+
+            public OrderPublisher(ProducerConfig config) => _producer = new ProducerBuilder<string, string>(config).Build();
+
+            public void Publish(string id, string json) => _producer.Produce("orders", new Message<string, string> { Key = id, Value = json }, {{Handler}});
+
+            public void Dispose() => {|#0:_producer.Dispose()|};
+        }
+        """, NoFlush(0, "_producer"));
+
+    [Fact]
+    public Task Flags_a_Dispose_that_ignores_the_flush_result() => Verify($$"""
+        public sealed class OrderPublisher : IDisposable
+        {
+            private readonly IProducer<string, string> _producer = new ProducerBuilder<string, string>(new ProducerConfig()).Build();
+
+            public void Publish(string id, string json) => _producer.Produce("orders", new Message<string, string> { Key = id, Value = json }, {{Handler}});
+
+            public void Dispose()
+            {
+                _producer.Flush(TimeSpan.FromSeconds(5));
+                {|#0:_producer.Dispose()|};
+            }
+        }
+        """, FlushIgnored(0, "_producer"));
+
+    [Fact]
+    public Task Flags_an_owned_field_never_flushed_or_disposed() => Verify($$"""
+        public sealed class MetricsPublisher
+        {
+            private readonly IProducer<Null, string> {|#0:_producer|};
+
+            public MetricsPublisher(ProducerConfig config) => _producer = new ProducerBuilder<Null, string>(config).Build();
+
+            public void Publish(string json) => _producer.Produce("metrics", new Message<Null, string> { Value = json }, {{Handler}});
+        }
+        """, NeverFlushed(0, "_producer", "MetricsPublisher"));
+
+    [Fact]
+    public Task Flags_a_lazily_built_field_disposed_in_StopAsync() => Verify($$"""
+        public sealed class AuditSink : IHostedService
+        {
+            private readonly ProducerConfig _config = new() { BootstrapServers = "kafka:9092" };
+            private IProducer<Null, string>? _producer;
+
+            private IProducer<Null, string> Producer => _producer ??= new ProducerBuilder<Null, string>(_config).Build();
+
+            public void Write(string entry) => Producer.Produce("audit", new Message<Null, string> { Value = entry }, {{Handler}});
+
+            public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+            public Task StopAsync(CancellationToken cancellationToken)
+            {
+                {|#0:_producer?.Dispose()|};
+                return Task.CompletedTask;
+            }
+        }
+        """, NoFlush(0, "_producer"));
+
+    // ---- silent -----------------------------------------------------------------------------------
+
+    [Fact]
+    public Task Silent_when_flushed_after_the_last_produce() => Verify($$"""
+        class Exporter
+        {
+            void Export(ProducerConfig config, string[] rows)
+            {
+                using var producer = new ProducerBuilder<Null, string>(config).Build();
+                foreach (var row in rows)
+                {
+                    producer.Produce("export", new Message<Null, string> { Value = row }, {{Handler}});
+                }
+
+                producer.Flush(CancellationToken.None);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_the_flush_result_is_checked() => Verify($$"""
+        class Exporter
+        {
+            void Export(ProducerConfig config, string[] rows)
+            {
+                using var producer = new ProducerBuilder<Null, string>(config).Build();
+                foreach (var row in rows)
+                {
+                    producer.Produce("export", new Message<Null, string> { Value = row }, {{Handler}});
+                }
+
+                var remaining = producer.Flush(TimeSpan.FromSeconds(30));
+                if (remaining > 0)
+                {
+                    throw new InvalidOperationException($"{remaining} rows were not exported");
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_a_finally_flushes_on_every_path() => Verify($$"""
+        public sealed class ClickForwarder : BackgroundService
+        {
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = "kafka:9092" }).Build();
+                try
+                {
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        producer.Produce("clicks", new Message<Null, string> { Value = "{}" }, {{Handler}});
+                        await Task.Delay(100, stoppingToken);
+                    }
+                }
+                finally
+                {
+                    producer.Flush(CancellationToken.None);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_every_produce_is_an_awaited_ProduceAsync() => Verify("""
+        public sealed class OrderPublisher : IDisposable
+        {
+            private readonly IProducer<string, string> _producer = new ProducerBuilder<string, string>(new ProducerConfig()).Build();
+
+            public async Task PublishAsync(string json) => await _producer.ProduceAsync("orders", new Message<string, string> { Value = json });
+
+            public void Dispose() => _producer.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_an_injected_producer() => Verify($$"""
+        public sealed class OrderPublisher : IDisposable
+        {
+            private readonly IProducer<string, string> _producer;
+
+            public OrderPublisher(IProducer<string, string> producer) => _producer = producer;
+
+            public void Publish(string json) => _producer.Produce("orders", new Message<string, string> { Value = json }, {{Handler}});
+
+            public void Dispose() => _producer.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_a_dependent_producer() => Verify($$"""
+        public sealed class SecondaryPublisher : IDisposable
+        {
+            private readonly IProducer<string, byte[]> _producer;
+
+            public SecondaryPublisher(IProducer<string, string> main) => _producer = new DependentProducerBuilder<string, byte[]>(main.Handle).Build();
+
+            public void Publish(byte[] payload) => _producer.Produce("blobs", new Message<string, byte[]> { Value = payload }, r => { if (r.Error.IsError) Console.Error.WriteLine(r.Error); });
+
+            public void Dispose() => _producer.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task Silent_for_a_transactional_producer() => Verify("""
+        class Exporter
+        {
+            void Export(ProducerConfig config, string[] rows)
+            {
+                using var producer = new ProducerBuilder<Null, string>(config).Build();
+                producer.InitTransactions(TimeSpan.FromSeconds(10));
+                producer.BeginTransaction();
+                foreach (var row in rows)
+                {
+                    producer.Produce("export", new Message<Null, string> { Value = row });
+                }
+
+                producer.CommitTransaction();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_the_producer_escapes_to_other_code() => Verify($$"""
+        class Exporter
+        {
+            private readonly IProducer<Null, string> _producer = new ProducerBuilder<Null, string>(new ProducerConfig()).Build();
+
+            public IProducer<Null, string> Producer => _producer;
+
+            void Export(ProducerConfig config, string row)
+            {
+                using var producer = new ProducerBuilder<Null, string>(config).Build();
+                producer.Produce("export", new Message<Null, string> { Value = row }, {{Handler}});
+                Drain(producer);
+                _producer.Produce("export", new Message<Null, string> { Value = row }, {{Handler}});
+            }
+
+            static void Drain(IProducer<Null, string> producer) { }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_the_Dispose_method_calls_a_helper_that_flushes() => Verify($$"""
+        public sealed class OrderPublisher : IDisposable
+        {
+            private readonly IProducer<string, string> _producer = new ProducerBuilder<string, string>(new ProducerConfig()).Build();
+
+            public void Publish(string json) => _producer.Produce("orders", new Message<string, string> { Value = json }, {{Handler}});
+
+            public void Dispose()
+            {
+                FlushOrThrow();
+                _producer.Dispose();
+            }
+
+            private void FlushOrThrow()
+            {
+                if (_producer.Flush(TimeSpan.FromSeconds(30)) > 0)
+                {
+                    throw new InvalidOperationException("orders left unsent");
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_an_owned_field_is_flushed_by_a_shutdown_method_and_never_disposed() => Verify($$"""
+        public sealed class MetricsPublisher
+        {
+            private readonly IProducer<Null, string> _producer = new ProducerBuilder<Null, string>(new ProducerConfig()).Build();
+
+            public void Publish(string json) => _producer.Produce("metrics", new Message<Null, string> { Value = json }, {{Handler}});
+
+            public void Shutdown() => _producer.Flush(CancellationToken.None);
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_only_other_exceptions_skip_the_flush() => Verify($$"""
+        class Exporter
+        {
+            void Export(ProducerConfig config, string[] rows)
+            {
+                using var producer = new ProducerBuilder<Null, string>(config).Build();
+                foreach (var row in rows)
+                {
+                    if (row.Length == 0)
+                    {
+                        throw new ArgumentException("empty row");
+                    }
+
+                    producer.Produce("export", new Message<Null, string> { Value = row }, {{Handler}});
+                }
+
+                producer.Flush(CancellationToken.None);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Silent_when_the_local_is_never_disposed_or_produced_through() => Verify("""
+        class Factory
+        {
+            IProducer<Null, string> Create(ProducerConfig config)
+            {
+                var producer = new ProducerBuilder<Null, string>(config).Build();
+                return producer;
+            }
+
+            void Check(ProducerConfig config)
+            {
+                using var producer = new ProducerBuilder<Null, string>(config).Build();
+                Console.WriteLine(producer.Name);
+            }
+        }
+        """);
+
+    /// <summary>
+    /// confluent-kafka-dotnet test VerifiableClient: Run flushes (reading the count), disposes and clears the field;
+    /// Dispose disposes it only if Run did not get there. The type has a proper shutdown path.
+    /// </summary>
+    [Fact]
+    public Task Silent_when_a_shutdown_method_flushes_and_Dispose_is_a_fallback_confluent_VerifiableClient() => Verify($$"""
+        public sealed class VerifiableProducer : IDisposable
+        {
+            private IProducer<byte[], byte[]>? Handle;
+
+            public VerifiableProducer(ProducerConfig config) => Handle = new ProducerBuilder<byte[], byte[]>(config).Build();
+
+            public void Run(string topic, int count)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    Handle!.Produce(topic, new Message<byte[], byte[]> { Value = new byte[1] }, {{Handler}});
+                }
+
+                var remain = Handle!.Flush(TimeSpan.FromSeconds(10));
+                Console.WriteLine($"{remain} messages remain");
+                Handle.Dispose();
+                Handle = null;
+            }
+
+            public void Dispose()
+            {
+                if (Handle != null)
+                {
+                    Handle.Dispose();
+                }
+            }
+        }
+        """);
+}
