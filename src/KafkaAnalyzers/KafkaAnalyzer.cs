@@ -27,6 +27,9 @@ internal sealed class KafkaAnalyzer : DiagnosticAnalyzer
         new ConsumerConfigurationAnalyzer(),
         new ConsumerFlowAnalyzer(),
         new ProducerConfigurationAnalyzer(),
+        new ProducerDeliveryAnalyzer(),
+        new ProducerLifetimeAnalyzer(),
+        new ProducerThroughputAnalyzer(),
         new SecurityConfigurationAnalyzer());
 
     public KafkaAnalyzer()
