@@ -23,6 +23,9 @@ internal static class RealProject
         {
             "msbuild", projectPath, "-restore", "-nologo", "-v:q", "-t:Compile",
             "-p:Configuration=Release", "-p:ProvideCommandLineArgs=true", "-p:SkipCompilerExecution=true",
+            // CoreCompile is skipped when the project is up to date, and then gives no command line: a
+            // non-existent input (what Visual Studio's design-time builds use) makes it run.
+            "-p:NonExistentFile=__NonExistentSubDir__/__NonExistentFile__",
             "-getItem:CscCommandLineArgs",
         };
         if (targetFramework is not null)

@@ -13,7 +13,6 @@ namespace KafkaAnalyzers.Configuration;
 /// do not know, so Build() throws. Also a Confluent-only <c>dotnet.producer.*</c> /
 /// <c>dotnet.consumer.*</c> key that reaches a client of the other kind (Build() throws there too).
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class ConfigurationKeyAnalyzer : KafkaTypeAnalyzer
 {
     private const string PluginLibraryPaths = "plugin.library.paths";

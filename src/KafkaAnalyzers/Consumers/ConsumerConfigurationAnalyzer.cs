@@ -13,7 +13,6 @@ namespace KafkaAnalyzers.Consumers;
 /// the consumer group settings of each consumer configuration, read from the shared configuration
 /// model. Each rule is one <c>Report…</c> method fed by the same <see cref="ConsumerSettings"/>.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class ConsumerConfigurationAnalyzer : KafkaTypeAnalyzer
 {
     private const string HeartbeatProperty = "HeartbeatIntervalMs";

@@ -10,7 +10,6 @@ namespace KafkaAnalyzers.Consumers;
 /// processing and failures (KAFKA102, 103, 107, 112), the consumer's lifetime (KAFKA105, 111) and its assignment
 /// (KAFKA116). Each asks the shared consumer and consume-loop models; none walks the code itself.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed partial class ConsumerFlowAnalyzer : KafkaTypeAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(

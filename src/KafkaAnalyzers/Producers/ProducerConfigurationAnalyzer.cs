@@ -13,7 +13,6 @@ namespace KafkaAnalyzers.Producers;
 /// disabled or delivery timeout too short: the producer durability settings, read from the shared
 /// configuration model.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
 {
     /// <summary>librdkafka's message.timeout.ms default, which the timeout fix falls back to.</summary>

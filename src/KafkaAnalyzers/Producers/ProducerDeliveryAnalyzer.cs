@@ -12,7 +12,6 @@ namespace KafkaAnalyzers.Producers;
 /// handler that never reads the outcome: whether anyone hears about a failed delivery, read from the
 /// shared producer model.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class ProducerDeliveryAnalyzer : KafkaTypeAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(

@@ -14,7 +14,6 @@ namespace KafkaAnalyzers.Producers;
 /// producer lives and what is still queued when it dies, read from the producer model and answered on
 /// the control-flow graph.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
 {
     /// <summary>Members whose job is to shut a service down (where a final Flush belongs, and where flushing once is right).</summary>

@@ -11,7 +11,6 @@ namespace KafkaAnalyzers.Producers;
 /// KAFKA010 ProduceAsync awaited one message at a time in a loop and KAFKA011 Flush after every message:
 /// shapes that send one message per broker round-trip (Info).
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class ProducerThroughputAnalyzer : KafkaTypeAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(

@@ -10,7 +10,6 @@ namespace KafkaAnalyzers.Security;
 /// cleartext connection. 201 and 202 look at every write of a Kafka configuration (the value in source is
 /// the problem, wherever the configuration goes); 203 at the effective settings of each configuration.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class SecurityConfigurationAnalyzer : KafkaTypeAnalyzer
 {
     /// <summary>Canonical keys whose value is a secret (the alias sasl.oauthbearer.client.credentials.client.secret resolves to one).</summary>

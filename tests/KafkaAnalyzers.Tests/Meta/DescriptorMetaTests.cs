@@ -103,8 +103,8 @@ public class DescriptorMetaTests
         Assert.Equal(descriptor.Category, entry.Category);
         Assert.Equal(descriptor.DefaultSeverity.ToString(), entry.Severity);
 
-        // The notes name the analyzer that reports the rule, once it exists.
-        var analyzer = KafkaAssemblies.CreateAnalyzers().FirstOrDefault(a => a.SupportedDiagnostics.Any(d => d.Id == id));
+        // The notes name the rule family that reports the rule (run by the exported KafkaAnalyzer), once it exists.
+        var analyzer = KafkaAnalyzer.CreateFamilies().FirstOrDefault(a => a.SupportedDiagnostics.Any(d => d.Id == id));
         if (analyzer is not null)
         {
             Assert.Equal(analyzer.GetType().Name, entry.Notes);

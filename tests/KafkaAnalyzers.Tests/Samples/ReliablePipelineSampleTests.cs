@@ -72,7 +72,7 @@ public class ReliablePipelineSampleTests
     private static async Task<ImmutableArray<Diagnostic>> AnalyzeSampleAsync()
     {
         var analyzers = typeof(Descriptors).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), inherit: false).Length > 0)
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
             .ToImmutableArray();
         var diagnostics = await Compile().WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
