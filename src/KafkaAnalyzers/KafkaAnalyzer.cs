@@ -26,6 +26,7 @@ internal sealed class KafkaAnalyzer : DiagnosticAnalyzer
         new ConfigurationKeyAnalyzer(),
         new ConsumerConfigurationAnalyzer(),
         new ConsumerFlowAnalyzer(),
+        new ConsumerHostingAnalyzer(),
         new ProducerConfigurationAnalyzer(),
         new ProducerDeliveryAnalyzer(),
         new ProducerLifetimeAnalyzer(),

@@ -15,7 +15,6 @@ namespace KafkaAnalyzers.Consumers;
 /// <see cref="ConsumeReach"/> which consume calls a method or a started task runs on its own thread, and the
 /// consume-loop model what the path taken on an empty poll does.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class ConsumerHostingAnalyzer : KafkaTypeAnalyzer
 {
     internal static class HostingFix
