@@ -163,10 +163,14 @@ internal static class DeliveryFailureSurfacing
         // Not "deliveryFailure": a field this fix adds in the same edit may carry that name (a type whose
         // fields have no underscore), and the model at this position does not see it yet.
         var local = UniqueName(model, position, "failure");
+        // A switch, not `if (... is Exception failure)`: a pattern variable of an if condition belongs to the
+        // enclosing block, so Fix All on two calls in one block would declare it twice (CS0128); a case's
+        // variable belongs to its switch section.
         return $$"""
-            if ({{interlocked}}.Exchange(ref {{field}}, null) is {{exception}} {{local}})
+            switch ({{interlocked}}.Exchange(ref {{field}}, null))
             {
-                throw new {{invalid}}("A message produced earlier was not delivered to Kafka; see the inner exception.", {{local}});
+                case {{exception}} {{local}}:
+                    throw new {{invalid}}("A message produced earlier was not delivered to Kafka; see the inner exception.", {{local}});
             }
             """;
     }

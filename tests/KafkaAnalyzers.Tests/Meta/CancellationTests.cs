@@ -40,6 +40,7 @@ public class CancellationTests
     public async Task Per_type_model_stops_soon_after_cancellation_mid_way(string model)
     {
         var methods = 200;
+        var slowStops = 0;
         while (true)
         {
             var captured = await LargeTypes.GetOrAdd(methods, n => CaptureBlocksAsync(LargeSource(n)));
@@ -69,6 +70,13 @@ public class CancellationTests
             {
                 // The timer came too late (a loaded machine): the model finished about when it was cancelled.
                 methods *= 2;
+                continue;
+            }
+
+            if (exception is OperationCanceledException && stoppedAt - cancelledAt >= uncancelled / 2 && ++slowStops < 3)
+            {
+                // A loaded machine can stall the cancelled run as it stalled the timer: measure again (both runs). A
+                // model whose token checks are too sparse is slow every time; one that never checks fails above.
                 continue;
             }
 

@@ -52,9 +52,10 @@ public class KAFKA004FixTests
 
             public void Publish(string orderId, byte[] payload)
             {
-                if (Interlocked.Exchange(ref deliveryFailure, null) is Exception failure)
+                switch (Interlocked.Exchange(ref deliveryFailure, null))
                 {
-                    throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
+                    case Exception failure:
+                        throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
                 }
 
                 producer.Produce(topic, new Message<string, byte[]> { Key = orderId, Value = payload }, report =>
@@ -146,6 +147,65 @@ public class KAFKA004FixTests
         }
         """);
 
+    /// <summary>
+    /// Streamiz's tests (found by the real-code run): two calls in one block. The check used to be
+    /// <c>if (... is Exception failure)</c>, whose variable belongs to the enclosing block, so Fix All declared
+    /// it twice (CS0128); a switch section keeps each one to itself. The verifier compiles every fixed state.
+    /// </summary>
+    [Fact]
+    public Task Fix_All_on_two_calls_in_one_block_compiles() => VerifyFix("""
+        public sealed class AuditWriter
+        {
+            private readonly IProducer<string, string> _producer;
+
+            public AuditWriter(IProducer<string, string> producer) => _producer = producer;
+
+            public void Write(string user, string action)
+            {
+                {|#0:_producer.Produce("audit", new Message<string, string> { Key = user, Value = action })|};
+                {|#1:_producer.Produce("audit-archive", new Message<string, string> { Key = user, Value = action })|};
+            }
+        }
+        """, new[] { NoHandler(0), NoHandler(1) }, """
+        public sealed class AuditWriter
+        {
+            private readonly IProducer<string, string> _producer;
+            private Exception? _deliveryFailure;
+
+            public AuditWriter(IProducer<string, string> producer) => _producer = producer;
+
+            public void Write(string user, string action)
+            {
+                switch (Interlocked.Exchange(ref _deliveryFailure, null))
+                {
+                    case Exception failure:
+                        throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
+                }
+
+                _producer.Produce("audit", new Message<string, string> { Key = user, Value = action }, report =>
+                {
+                    if (report.Error.IsError)
+                    {
+                        Interlocked.CompareExchange(ref _deliveryFailure, new ProduceException<string, string>(report.Error, report), null);
+                    }
+                });
+                switch (Interlocked.Exchange(ref _deliveryFailure, null))
+                {
+                    case Exception failure:
+                        throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
+                }
+
+                _producer.Produce("audit-archive", new Message<string, string> { Key = user, Value = action }, report =>
+                {
+                    if (report.Error.IsError)
+                    {
+                        Interlocked.CompareExchange(ref _deliveryFailure, new ProduceException<string, string>(report.Error, report), null);
+                    }
+                });
+            }
+        }
+        """);
+
     [Fact]
     public Task Without_a_logger_captures_the_failure_and_throws_it_on_the_next_call() => VerifyFix("""
         public sealed class PaymentPublisher
@@ -171,9 +231,10 @@ public class KAFKA004FixTests
 
             public void Charge(string json)
             {
-                if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception failure)
+                switch (Interlocked.Exchange(ref _deliveryFailure, null))
                 {
-                    throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
+                    case Exception failure:
+                        throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
                 }
 
                 _producer.Produce("payments", new Message<string, string> { Value = json }, report =>
@@ -187,9 +248,10 @@ public class KAFKA004FixTests
 
             public void Refund(string json)
             {
-                if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception failure)
+                switch (Interlocked.Exchange(ref _deliveryFailure, null))
                 {
-                    throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
+                    case Exception failure:
+                        throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
                 }
 
                 _producer.Produce("refunds", new Message<string, string> { Value = json }, report =>
@@ -259,9 +321,10 @@ public class KAFKA004FixTests
             {
                 foreach (var row in rows)
                 {
-                    if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception failure)
+                    switch (Interlocked.Exchange(ref _deliveryFailure, null))
                     {
-                        throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
+                        case Exception failure:
+                            throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
                     }
 
                     producer.Produce("rows", new Message<string, string> { Value = row }, report =>
@@ -299,9 +362,10 @@ public class KAFKA004FixTests
             {
                 if (json.Length > 0)
                 {
-                    if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception failure)
+                    switch (Interlocked.Exchange(ref _deliveryFailure, null))
                     {
-                        throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
+                        case Exception failure:
+                            throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
                     }
 
                     producer.Produce("telemetry", new Message<Null, string> { Value = json }, report =>

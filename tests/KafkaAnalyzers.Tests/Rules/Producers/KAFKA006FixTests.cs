@@ -97,9 +97,10 @@ public class KAFKA006FixTests
 
             public void Export(string row)
             {
-                if (Interlocked.Exchange(ref _deliveryFailure, null) is Exception failure)
+                switch (Interlocked.Exchange(ref _deliveryFailure, null))
                 {
-                    throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
+                    case Exception failure:
+                        throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
                 }
 
                 _producer.Produce("export", new Message<Null, string> { Value = row }, report =>
