@@ -45,12 +45,15 @@ internal static class ConsumerRuns
     }
 
     /// <param name="maxInFlight">The consumer's <see cref="ReliableConsumerOptions.MaxInFlight"/>; null for its default.</param>
-    public static async Task<Measurement> ReliableAsync(string bootstrapServers, string topic, int count, int? maxInFlight = null)
+    /// <param name="maxConcurrency">The consumer's <see cref="ReliableConsumerOptions.MaxConcurrency"/>.</param>
+    /// <param name="simulatedIo">When set, the handler awaits <c>Task.Delay</c> of this long (an I/O call) instead of returning at once.</param>
+    public static async Task<Measurement> ReliableAsync(string bootstrapServers, string topic, int count, int? maxInFlight = null, int maxConcurrency = 1, TimeSpan? simulatedIo = null)
     {
         var meter = new Meter();
         long handled = 0;
+        long finished = 0;
         var allHandled = new TaskCompletionSource<Measurement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var options = new ReliableConsumerOptions { Consumer = Config(bootstrapServers), Topics = { topic } };
+        var options = new ReliableConsumerOptions { Consumer = Config(bootstrapServers), Topics = { topic }, MaxConcurrency = maxConcurrency };
         if (maxInFlight is { } limit)
         {
             options.MaxInFlight = limit;
@@ -61,30 +64,48 @@ internal static class ConsumerRuns
         {
             var consumer = new ReliableConsumer<byte[], byte[]>(
                 options,
-                (result, _) =>
-                {
-                    if (Interlocked.Increment(ref handled) == 1)
+                simulatedIo is { } delay
+                    ? async (result, cancellationToken) =>
                     {
-                        meter.Start();
+                        Started(meter, ref handled);
+                        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                        NoOp(result);
+                        Finished(meter, ref finished, count, allHandled);
                     }
-
-                    NoOp(result);
-                    if (Volatile.Read(ref handled) == count)
+                    : (result, _) =>
                     {
-                        allHandled.TrySetResult(meter.Stop(count));
-                    }
-
-                    return Task.CompletedTask;
-                },
+                        Started(meter, ref handled);
+                        NoOp(result);
+                        Finished(meter, ref finished, count, allHandled);
+                        return Task.CompletedTask;
+                    },
                 deadLetters);
             await using (consumer.ConfigureAwait(false))
             {
                 consumer.Start();
                 await Task.WhenAny(allHandled.Task, Task.Delay(TimeSpan.FromMinutes(2))).ConfigureAwait(false);
                 // The topic holds more than count messages, so the loop goes on handling until it is stopped.
-                Check(count, Math.Min(count, Volatile.Read(ref handled)), "ReliableConsumer");
+                Check(count, Math.Min(count, Volatile.Read(ref finished)), "ReliableConsumer");
                 return await allHandled.Task.WaitAsync(TimeSpan.Zero).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>The clock starts when the first handler call starts.</summary>
+    private static void Started(Meter meter, ref long handled)
+    {
+        if (Interlocked.Increment(ref handled) == 1)
+        {
+            meter.Start();
+        }
+    }
+
+    /// <summary>The clock stops when the count-th handler call finishes (with concurrency, not necessarily the count-th to start).</summary>
+    private static void Finished(Meter meter, ref long finished, int count, TaskCompletionSource<Measurement> allHandled)
+    {
+        if (Interlocked.Increment(ref finished) == count)
+        {
+            allHandled.TrySetResult(meter.Stop(count));
         }
     }
 

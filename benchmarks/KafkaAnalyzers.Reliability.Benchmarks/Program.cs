@@ -8,7 +8,7 @@ using KafkaAnalyzers.Reliability.Testing;
 // Runtime throughput: the library's producer and consume loop against raw Confluent.Kafka doing the same
 // work, on the in-process cluster, in one process run. Each measurement is repeated; the median is reported
 // and the ratios are library / raw (messages/s: above 1 is faster; bytes/message: above 1 allocates more).
-// Usage: dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks [messages] [repetitions]
+// Usage: dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks [messages] [repetitions] [keyed messages]
 //        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks produce-shapes [messages] [repetitions]
 // The second form compares only the produce shapes of KAFKA010 (await ProduceAsync one message at a time in a loop)
 // with raw Produce + handler and with batches awaited together; it is short because the awaited loop is slow.
@@ -27,11 +27,16 @@ if (args.Length > 0 && args[0] == "produce-shapes")
 
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
 var repetitions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+var keyedMessages = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2_000;
+const int KeyedWorkers = 16;
+const int KeyedKeys = 64;
+var simulatedIo = TimeSpan.FromMilliseconds(5);
 
 Console.WriteLine($"Runtime throughput: {messages:N0} messages of 16 + 100 bytes per run, {repetitions} runs each (+1 warm-up of {WarmUpMessages:N0}), median.");
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average before: {LoadAverage()}");
 Console.WriteLine($"Producers: KafkaPresets.CriticalProducer (acks=all, idempotence, linger 5 ms) with a local queue that holds the whole run, {Partitions} partitions, 3 replicas, a fresh cluster per run.");
 Console.WriteLine("Consumers: KafkaPresets.AtLeastOnceConsumer, synchronous no-op handler, messages already in the topic, timed from the first message.");
+Console.WriteLine($"Keyed: ReliableConsumer, handler awaiting Task.Delay({simulatedIo.TotalMilliseconds} ms), {keyedMessages:N0} messages over {KeyedKeys} keys, MaxConcurrency {KeyedWorkers} vs 1 (sequential).");
 Console.WriteLine();
 
 var producer = new Dictionary<string, List<Measurement>> { ["raw Produce + handler"] = [], ["DeliveryTrackingProducer"] = [] };
@@ -54,12 +59,14 @@ for (var run = 1; run <= repetitions; run++)
 const string RawConsumer = "raw Consume + StoreOffset";
 const string Reliable = "ReliableConsumer";
 var reliableUnbounded = $"ReliableConsumer MaxInFlight {messages / 1000}k";
-var consumer = new Dictionary<string, List<Measurement>> { [RawConsumer] = [], [Reliable] = [], [reliableUnbounded] = [] };
+const string KeyedSequential = "keyed, 1 worker (sequential)";
+const string KeyedParallel = "keyed, 16 workers";
+var consumer = new Dictionary<string, List<Measurement>> { [RawConsumer] = [], [Reliable] = [], [reliableUnbounded] = [], [KeyedSequential] = [], [KeyedParallel] = [] };
 using (var cluster = InProcessKafkaCluster.Start(3))
 {
     cluster.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
     cluster.CreateTopic("consume-bench", Partitions, replicationFactor: 3);
-    Fill(cluster.BootstrapServers, "consume-bench", messages);
+    Fill(cluster.BootstrapServers, "consume-bench", messages, keys: 1000);
     ConsumerRuns.Raw(cluster.BootstrapServers, "consume-bench", WarmUpMessages);
     await ConsumerRuns.ReliableAsync(cluster.BootstrapServers, "consume-bench", WarmUpMessages);
     for (var run = 1; run <= repetitions; run++)
@@ -77,14 +84,37 @@ using (var cluster = InProcessKafkaCluster.Start(3))
             Print($"consume run {run}", name, measurement);
         }
     }
+
+    // Keyed parallelism: the same consumer with a handler that waits on I/O, 16 workers against one. Ordering
+    // per key caps the parallel side at the number of keys with work ready, so 64 keys over 16 workers.
+    cluster.CreateTopic("keyed-bench", Partitions, replicationFactor: 3);
+    Fill(cluster.BootstrapServers, "keyed-bench", keyedMessages, keys: KeyedKeys);
+    await ConsumerRuns.ReliableAsync(cluster.BootstrapServers, "keyed-bench", Math.Min(keyedMessages, 200), maxConcurrency: KeyedWorkers, simulatedIo: simulatedIo);
+    for (var run = 1; run <= repetitions; run++)
+    {
+        foreach (var workers in run % 2 == 1 ? new[] { 1, KeyedWorkers } : [KeyedWorkers, 1])
+        {
+            var name = workers == 1 ? KeyedSequential : KeyedParallel;
+            var measurement = await ConsumerRuns.ReliableAsync(cluster.BootstrapServers, "keyed-bench", keyedMessages, maxConcurrency: workers, simulatedIo: simulatedIo);
+            consumer[name].Add(measurement);
+            Print($"keyed run {run}", name, measurement);
+        }
+    }
 }
 
 Console.WriteLine();
 Console.WriteLine($"Medians over {repetitions} runs:");
-Summarize("producer", producer, "raw Produce + handler", "DeliveryTrackingProducer");
-Summarize("consumer", consumer, RawConsumer, Reliable);
+var producerRatio = Summarize("producer", producer, "raw Produce + handler", "DeliveryTrackingProducer");
+var consumerRatio = Summarize("consumer", consumer, RawConsumer, Reliable);
 Summarize("consumer", consumer, RawConsumer, reliableUnbounded);
+var keyedRatio = Summarize("keyed", consumer, KeyedSequential, KeyedParallel);
 Console.WriteLine($"Load average after: {LoadAverage()}");
+
+// The targets of issue 13, last, on one line: producer >= 0.95 and alloc <= 1.2; consume loop >= 0.9 and alloc <= 1.3;
+// keyed >= 10.
+Console.WriteLine(string.Create(
+    CultureInfo.InvariantCulture,
+    $"producer/raw={producerRatio.Throughput:F2} consumeloop/raw={consumerRatio.Throughput:F2} keyed/sequential={keyedRatio.Throughput:F2} producer_alloc/raw={producerRatio.Allocation:F2} consumeloop_alloc/raw={consumerRatio.Allocation:F2}"));
 return;
 
 static async Task<Measurement> ProduceAsync(int count, bool raw)
@@ -96,13 +126,13 @@ static async Task<Measurement> ProduceAsync(int count, bool raw)
         : await ProducerRuns.TrackingAsync(cluster.BootstrapServers, "produce-bench", count);
 }
 
-static void Fill(string bootstrapServers, string topic, int count)
+static void Fill(string bootstrapServers, string topic, int count, int keys)
 {
     using var producer = new ProducerBuilder<byte[], byte[]>(KafkaPresets.CriticalProducer(bootstrapServers)).Build();
     var value = new byte[100];
     for (var i = 0; i < count; i++)
     {
-        var key = System.Text.Encoding.UTF8.GetBytes($"customer-{i % 1000:D7}");
+        var key = System.Text.Encoding.UTF8.GetBytes($"customer-{i % keys:D7}");
         while (true)
         {
             try
@@ -137,7 +167,7 @@ static void Print(string run, string name, Measurement measurement) =>
         CultureInfo.InvariantCulture,
         $"  {run,-14} {name,-32} {measurement.MessagesPerSecond,12:N0} msg/s  {measurement.BytesPerMessage,8:N0} B/msg  ({measurement.Elapsed.TotalSeconds:F2} s)"));
 
-static void Summarize(string what, Dictionary<string, List<Measurement>> results, string rawName, string libraryName)
+static (double Throughput, double Allocation) Summarize(string what, Dictionary<string, List<Measurement>> results, string rawName, string libraryName)
 {
     var raw = results[rawName];
     var library = results[libraryName];
@@ -147,7 +177,8 @@ static void Summarize(string what, Dictionary<string, List<Measurement>> results
     var libraryBytes = Measurement.Median(library.Select(m => m.BytesPerMessage));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {rawName,-32} {rawRate,12:N0} msg/s  {rawBytes,8:N0} B/msg"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {libraryName,-32} {libraryRate,12:N0} msg/s  {libraryBytes,8:N0} B/msg"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: ratio {libraryName} / raw: throughput {libraryRate / rawRate:F2}, allocated bytes per message {libraryBytes / rawBytes:F2}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: ratio {libraryName} / {rawName}: throughput {libraryRate / rawRate:F2}, allocated bytes per message {libraryBytes / rawBytes:F2}"));
+    return (libraryRate / rawRate, libraryBytes / rawBytes);
 }
 
 static string LoadAverage() =>

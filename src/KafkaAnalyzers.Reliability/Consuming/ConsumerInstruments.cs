@@ -39,6 +39,16 @@ public static class ConsumerInstruments
     /// <summary>Counter: circuit breaker state changes (tag <see cref="BreakerStateTag"/>).</summary>
     public const string BreakerTransitions = "kafka.reliability.consumer.circuit_breaker.transitions";
 
+    /// <summary>Tag of <see cref="Lag"/>: the partition number.</summary>
+    public const string PartitionTag = "messaging.destination.partition.id";
+
+    /// <summary>
+    /// Gauge ({message}): per owned partition (tags: group, <see cref="ReliabilityInstruments.TopicTag"/>, <see cref="PartitionTag"/>),
+    /// the high watermark minus the offset that would be committed now, refreshed every <c>LagRefreshInterval</c>
+    /// from librdkafka's cached watermarks (no request to the cluster).
+    /// </summary>
+    public const string Lag = "kafka.reliability.consumer.lag";
+
     /// <summary>Counter: failed attempts to hand a message to the dead-letter sink.</summary>
     public const string DeadLetterFailures = "kafka.reliability.consumer.dead_letter.failures";
 }

@@ -16,6 +16,7 @@ public sealed partial class ReliableConsumer<TKey, TValue>
     private void PollOnce(IConsumer<byte[], byte[]> kafka, bool dispatch)
     {
         StoreCompletedOffsets(kafka);
+        RefreshLag(kafka);
         if (dispatch)
         {
             ReleaseDueRetries(kafka);
@@ -58,7 +59,8 @@ public sealed partial class ReliableConsumer<TKey, TValue>
 
     private void Dispatch(ConsumeResult<byte[], byte[]> result)
     {
-        var owner = assigned.GetOrAssign(result.TopicPartition);
+        var owner = assigned.GetOrAssign(result.Topic, result.Partition);
+        owner.FirstConsumed ??= result.Offset.Value;
         var tracked = owner.Tracker.Track(result.Offset, result.LeaderEpoch);
         metrics.InFlightChanged(1);
         scheduler.Enqueue(new WorkItem(result, owner, tracked), OrderingKeyOf(result));

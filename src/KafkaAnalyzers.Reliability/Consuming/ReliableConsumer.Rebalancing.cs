@@ -11,6 +11,7 @@ public sealed partial class ReliableConsumer<TKey, TValue>
     {
         assigned.Assign(partitions);
         pauser.OnAssigned(partitions);
+        assignment.Set(assigned.All.Count);
         ConsumerLog.Assigned(logger, string.Join(", ", partitions));
     }
 
@@ -44,6 +45,7 @@ public sealed partial class ReliableConsumer<TKey, TValue>
         assigned.Release(partitions);
         pauser.OnRevoked(partitions);
         RetryPartitionsRevoked(partitions);
+        HealthAssignmentChanged(kafka);
 
         // The new owner starts from the committed offset: commit now rather than rely on a later auto-commit.
         Commit(kafka, owners, "partitions revoked");
@@ -56,6 +58,7 @@ public sealed partial class ReliableConsumer<TKey, TValue>
         assigned.Release(partitions);
         pauser.OnRevoked(partitions);
         RetryPartitionsRevoked(partitions);
+        assignment.Set(assigned.All.Count);
         ConsumerLog.Lost(logger, string.Join(", ", partitions));
     }
 

@@ -71,6 +71,7 @@ public sealed partial class ReliableConsumer<TKey, TValue>
 
     private void Finish()
     {
+        HealthFinished();
         if (Volatile.Read(ref fault) is { } failure)
         {
             completion.TrySetException(failure);

@@ -33,6 +33,7 @@ public sealed partial class ReliableConsumer<TKey, TValue> : IAsyncDisposable
     private readonly TimeSpan revocationDrainTimeout;
     private readonly TimeSpan shutdownTimeout;
     private readonly int maxInFlight;
+    private readonly TimeSpan lagRefreshInterval;
     private readonly ILogger logger;
     private readonly ConsumerMetrics metrics;
     private readonly HandlerResilience resilience;
@@ -81,6 +82,7 @@ public sealed partial class ReliableConsumer<TKey, TValue> : IAsyncDisposable
         revocationDrainTimeout = options.RevocationDrainTimeout;
         shutdownTimeout = options.ShutdownTimeout;
         maxInFlight = options.MaxInFlight;
+        lagRefreshInterval = options.LagRefreshInterval;
 
         logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(ReliableConsumer<,>).FullName!.Split('`')[0]);
         metrics = new ConsumerMetrics(groupId);
@@ -138,6 +140,7 @@ public sealed partial class ReliableConsumer<TKey, TValue> : IAsyncDisposable
             throw;
         }
 
+        HealthStarted();
         var pollThread = new Thread(Run)
         {
             IsBackground = true,

@@ -79,6 +79,13 @@ public sealed class ReliableConsumerOptions
     /// </summary>
     public RetryTopicOptions RetryTopics { get; set; } = new();
 
+    /// <summary>
+    /// How often the poll thread refreshes the consumer lag (<see cref="ConsumerInstruments.Lag"/> and the health
+    /// check's lag): each refresh reads librdkafka's cached high watermark of every owned partition (no request to the
+    /// cluster). 10 ms to 10 min. Default 5 s.
+    /// </summary>
+    public TimeSpan LagRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Lists every invalid setting, each message naming the setting.</summary>
     internal List<string> Validate()
     {
@@ -122,6 +129,7 @@ public sealed class ReliableConsumerOptions
         }
 
         Check(ShutdownTimeout >= TimeSpan.Zero, nameof(ShutdownTimeout), "must not be negative");
+        Check(LagRefreshInterval >= TimeSpan.FromMilliseconds(10) && LagRefreshInterval <= TimeSpan.FromMinutes(10), nameof(LagRefreshInterval), "must be between 10 ms and 10 min");
         problems.AddRange((Retry ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(Retry)}"));
         problems.AddRange((CircuitBreaker ?? new()).Validate($"{nameof(ReliableConsumerOptions)}.{nameof(CircuitBreaker)}"));
         if (CircuitBreaker is { Enabled: true } breaker && Retry is { } retry)

@@ -81,12 +81,38 @@ public sealed partial class KafkaDeadLetterPublisher : IDeadLetterSink, IAsyncDi
     /// and <see cref="KafkaDeadLetterPublisherOptions.ValueSerializers"/> (see <see cref="DeadLetterSerializers"/>
     /// for the built-in fallbacks). Consume <c>byte[]</c> to dead-letter the exact original bytes.
     /// </remarks>
-    public async Task PublishAsync<TKey, TValue>(
+    public Task PublishAsync<TKey, TValue>(
         ConsumeResult<TKey, TValue> result,
         Exception exception,
         FailureCategory category = FailureCategory.Permanent,
         int attempts = 1,
         CancellationToken cancellationToken = default)
+        => PublishAsync(result, exception, category, attempts, options.ConsumerGroupId, cancellationToken);
+
+    /// <summary>The consumer group written to <see cref="DeadLetterHeaders.ConsumerGroup"/> (<see cref="KafkaDeadLetterPublisherOptions.ConsumerGroupId"/>); null when not set.</summary>
+    public string? ConsumerGroupId => options.ConsumerGroupId;
+
+    /// <summary>
+    /// A view of this publisher that writes <paramref name="consumerGroupId"/> to <see cref="DeadLetterHeaders.ConsumerGroup"/>
+    /// (instead of <see cref="KafkaDeadLetterPublisherOptions.ConsumerGroupId"/>), so that one publisher can serve
+    /// consumers of several groups. The view shares this publisher's producer; dispose the publisher, not the view.
+    /// The hosted consumers (<c>AddReliableKafkaConsumer</c>) use it to fill in their own group when the publisher has none.
+    /// </summary>
+    /// <param name="consumerGroupId">The consumer group that processes the original topics.</param>
+    /// <returns>A sink that publishes through this publisher.</returns>
+    public IDeadLetterSink ForConsumerGroup(string consumerGroupId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(consumerGroupId);
+        return new GroupView(this, consumerGroupId);
+    }
+
+    private async Task PublishAsync<TKey, TValue>(
+        ConsumeResult<TKey, TValue> result,
+        Exception exception,
+        FailureCategory category,
+        int attempts,
+        string? consumerGroupId,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(exception);
@@ -105,7 +131,7 @@ public sealed partial class KafkaDeadLetterPublisher : IDeadLetterSink, IAsyncDi
             var headers = result.Message.Headers;
             var key = await options.KeySerializers.SerializeAsync(result.Message.Key, new SerializationContext(MessageComponentType.Key, original.Topic, headers)).ConfigureAwait(false);
             var value = await options.ValueSerializers.SerializeAsync(result.Message.Value, new SerializationContext(MessageComponentType.Value, original.Topic, headers)).ConfigureAwait(false);
-            var failure = new DeadLetterFailure(original, result.Message.Timestamp, exception, category, attempts, options.ConsumerGroupId, options.TimeProvider.GetUtcNow());
+            var failure = new DeadLetterFailure(original, result.Message.Timestamp, exception, category, attempts, consumerGroupId, options.TimeProvider.GetUtcNow());
             var message = DeadLetterMessageFactory.Create(key, value, headers, failure, maxMessageBytes);
             await ProduceAndAwaitAcknowledgementAsync(original, deadLetterTopic, message, cancellationToken).ConfigureAwait(false);
             DeadLetterMetrics.RecordPublished(original.Topic, deadLetterTopic, category);
@@ -213,6 +239,13 @@ public sealed partial class KafkaDeadLetterPublisher : IDeadLetterSink, IAsyncDi
         {
             Interlocked.Decrement(ref inFlight);
         }
+    }
+
+    /// <summary>The publisher's dead-letter path with another consumer group in the headers.</summary>
+    private sealed class GroupView(KafkaDeadLetterPublisher publisher, string consumerGroupId) : IDeadLetterSink
+    {
+        public Task PublishAsync<TKey, TValue>(ConsumeResult<TKey, TValue> result, Exception exception, FailureCategory category = FailureCategory.Permanent, int attempts = 1, CancellationToken cancellationToken = default)
+            => publisher.PublishAsync(result, exception, category, attempts, consumerGroupId, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dead-letter producer error {Code} (fatal: {IsFatal}): {Reason}")]

@@ -16,7 +16,7 @@ namespace KafkaAnalyzers.Reliability.Hosting;
 /// If the consumer stops on its own (fatal Kafka error, dead-letter sink down), the failure surfaces
 /// like any <see cref="BackgroundService"/> failure: logged, and by default the host stops.
 /// </summary>
-internal sealed class ReliableKafkaConsumerService<TKey, TValue, THandler> : BackgroundService
+internal sealed class ReliableKafkaConsumerService<TKey, TValue, THandler> : BackgroundService, IHostedKafkaConsumer
     where THandler : class, IKafkaMessageHandler<TKey, TValue>
 {
     private readonly IServiceProvider services;
@@ -41,6 +41,12 @@ internal sealed class ReliableKafkaConsumerService<TKey, TValue, THandler> : Bac
 
     /// <summary>The name of the options instance this consumer reads: the handler type's full name.</summary>
     public static string OptionsName => typeof(THandler).FullName!;
+
+    /// <inheritdoc />
+    public string Name => OptionsName;
+
+    /// <inheritdoc />
+    public Health.IKafkaConsumerStatusSource? Current => Consumer;
 
     /// <summary>The running consumer, once started.</summary>
     internal ReliableConsumer<TKey, TValue>? Consumer
@@ -77,7 +83,7 @@ internal sealed class ReliableKafkaConsumerService<TKey, TValue, THandler> : Bac
         var created = new ReliableConsumer<TKey, TValue>(
             options,
             HandleAsync,
-            deadLetterSink,
+            WithConsumerGroup(deadLetterSink, options),
             services.GetService<IDeserializer<TKey>>(),
             services.GetService<IDeserializer<TValue>>(),
             services.GetService<IFailureClassifier>(),
@@ -96,6 +102,15 @@ internal sealed class ReliableKafkaConsumerService<TKey, TValue, THandler> : Bac
 
         await created.Completion.ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A <see cref="KafkaDeadLetterPublisher"/> without a <see cref="KafkaDeadLetterPublisherOptions.ConsumerGroupId"/>
+    /// writes this consumer's group into its dead letters (<c>dlq.consumer.group</c>); one set explicitly is kept.
+    /// </summary>
+    internal static IDeadLetterSink WithConsumerGroup(IDeadLetterSink sink, ReliableConsumerOptions options) =>
+        sink is KafkaDeadLetterPublisher { ConsumerGroupId: null } publisher && options.Consumer?.GroupId is { Length: > 0 } group
+            ? publisher.ForConsumerGroup(group)
+            : sink;
 
     private async Task HandleAsync(ConsumeResult<TKey, TValue> message, CancellationToken cancellationToken)
     {

@@ -30,7 +30,13 @@ public static class ReliableKafkaConsumerServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddScoped<THandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReliableConsumerOptions>, ReliableConsumerOptionsValidator>());
-        services.AddHostedService<ReliableKafkaConsumerService<TKey, TValue, THandler>>();
+        if (!services.Any(descriptor => descriptor.ServiceType == typeof(ReliableKafkaConsumerService<TKey, TValue, THandler>)))
+        {
+            // One instance, reachable as the hosted service and by its health check.
+            services.AddSingleton<ReliableKafkaConsumerService<TKey, TValue, THandler>>();
+            services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<ReliableKafkaConsumerService<TKey, TValue, THandler>>());
+            services.AddSingleton<IHostedKafkaConsumer>(provider => provider.GetRequiredService<ReliableKafkaConsumerService<TKey, TValue, THandler>>());
+        }
 
         var options = services.AddOptions<ReliableConsumerOptions>(ReliableKafkaConsumerService<TKey, TValue, THandler>.OptionsName);
         if (configure is not null)

@@ -13,6 +13,10 @@ internal sealed class AssignedPartitions
     private readonly CancellationToken consumerStopping;
     private readonly Action<Exception> callbackFailed;
 
+    // The owner of the last consumed message's partition: consecutive messages mostly come from one partition
+    // (librdkafka hands out a fetched batch at a time), so most lookups need neither a TopicPartition nor a hash.
+    private OwnedPartition? last;
+
     /// <param name="consumerStopping">Cancelled when the consumer abandons all its work.</param>
     /// <param name="callbackFailed">Told when a handler's cancellation callback throws as a partition's assignment ends.</param>
     public AssignedPartitions(CancellationToken consumerStopping, Action<Exception> callbackFailed)
@@ -21,10 +25,12 @@ internal sealed class AssignedPartitions
         this.callbackFailed = callbackFailed;
     }
 
-    public IReadOnlyCollection<OwnedPartition> All => owned.Values;
+    /// <summary>The owned partitions (the dictionary's own collection type: enumerating it on the poll thread allocates nothing).</summary>
+    public Dictionary<TopicPartition, OwnedPartition>.ValueCollection All => owned.Values;
 
     public void Assign(IEnumerable<TopicPartition> partitions)
     {
+        last = null;
         foreach (var partition in partitions)
         {
             if (owned.Remove(partition, out var previous))
@@ -37,14 +43,21 @@ internal sealed class AssignedPartitions
     }
 
     /// <summary>The owner of a consumed message's partition (consumed messages always come from owned partitions).</summary>
-    public OwnedPartition GetOrAssign(TopicPartition partition)
+    public OwnedPartition GetOrAssign(string topic, Partition partition)
     {
-        if (!owned.TryGetValue(partition, out var current))
+        if (last is { } cached && cached.Partition.Partition == partition && string.Equals(cached.Partition.Topic, topic, StringComparison.Ordinal))
         {
-            current = new OwnedPartition(partition, consumerStopping, callbackFailed);
-            owned[partition] = current;
+            return cached;
         }
 
+        var key = new TopicPartition(topic, partition);
+        if (!owned.TryGetValue(key, out var current))
+        {
+            current = new OwnedPartition(key, consumerStopping, callbackFailed);
+            owned[key] = current;
+        }
+
+        last = current;
         return current;
     }
 
@@ -65,6 +78,7 @@ internal sealed class AssignedPartitions
     /// <summary>Stops owning the partitions: in-flight work for them is cancelled and its completions ignored.</summary>
     public void Release(IEnumerable<TopicPartition> partitions)
     {
+        last = null;
         foreach (var partition in partitions)
         {
             if (owned.Remove(partition, out var current))

@@ -8,9 +8,12 @@ namespace KafkaAnalyzers.Reliability.Processing;
 /// </summary>
 internal sealed class KeyedWorkScheduler<TItem>
 {
+    private const int FreeLaneLimit = 256;
     private readonly object gate = new();
     private readonly Dictionary<OrderingKey, Lane> lanesByKey = new();
     private readonly PriorityQueue<Lane, long> runnable = new();
+    private readonly Stack<Lane> freeLanes = new();
+    private readonly Action<Lane> runLane;
     private readonly int maxConcurrency;
     private readonly Func<TItem, Task> process;
     private readonly Action<Exception> onUnexpectedFailure;
@@ -27,6 +30,7 @@ internal sealed class KeyedWorkScheduler<TItem>
         this.maxConcurrency = maxConcurrency;
         this.process = process;
         this.onUnexpectedFailure = onUnexpectedFailure;
+        runLane = lane => _ = RunAsync(lane);
     }
 
     /// <summary>Items enqueued and not finished yet (running or waiting for their key or for a slot).</summary>
@@ -34,7 +38,6 @@ internal sealed class KeyedWorkScheduler<TItem>
 
     public void Enqueue(TItem item, OrderingKey? key)
     {
-        List<(Lane, TItem)> toStart;
         lock (gate)
         {
             inFlight++;
@@ -45,7 +48,7 @@ internal sealed class KeyedWorkScheduler<TItem>
                 return;
             }
 
-            var lane = new Lane(key);
+            var lane = RentLaneLocked(key);
             lane.Waiting.Enqueue(entry);
             if (key is { } newKey)
             {
@@ -53,15 +56,12 @@ internal sealed class KeyedWorkScheduler<TItem>
             }
 
             runnable.Enqueue(lane, entry.Sequence);
-            toStart = TakeStartableLocked();
+            StartRunnableLocked();
         }
-
-        Start(toStart);
     }
 
     private void OnItemFinished(Lane lane)
     {
-        List<(Lane, TItem)> toStart;
         lock (gate)
         {
             inFlight--;
@@ -72,15 +72,18 @@ internal sealed class KeyedWorkScheduler<TItem>
             {
                 runnable.Enqueue(lane, next.Sequence);
             }
-            else if (lane.Key is { } key)
+            else
             {
-                lanesByKey.Remove(key);
+                if (lane.Key is { } key)
+                {
+                    lanesByKey.Remove(key);
+                }
+
+                ReturnLaneLocked(lane);
             }
 
-            toStart = TakeStartableLocked();
+            StartRunnableLocked();
         }
-
-        Start(toStart);
     }
 
     /// <summary>Waits until fewer than <paramref name="limit"/> items are in flight; false when <paramref name="timeout"/> passes first.</summary>
@@ -102,29 +105,26 @@ internal sealed class KeyedWorkScheduler<TItem>
         }
     }
 
-    private List<(Lane, TItem)> TakeStartableLocked()
+    /// <summary>
+    /// Starts runnable lanes while slots are free. Each run is queued to the thread pool (the caller, the poll
+    /// thread or a finishing item, never runs handler code inline) with the caller's execution context, like
+    /// <c>Task.Run</c>, through a cached delegate: no closure, delegate or task per item.
+    /// </summary>
+    private void StartRunnableLocked()
     {
-        var toStart = new List<(Lane, TItem)>();
         while (running < maxConcurrency && runnable.TryDequeue(out var lane, out _))
         {
             running++;
-            toStart.Add((lane, lane.Waiting.Peek().Item));
-        }
-
-        return toStart;
-    }
-
-    private void Start(List<(Lane Lane, TItem Item)> toStart)
-    {
-        foreach (var (lane, item) in toStart)
-        {
-            // Task.Run: the caller (the poll thread, or a finishing item) never runs handler code inline.
-            _ = Task.Run(() => RunAsync(lane, item));
+            lane.Current = lane.Waiting.Peek().Item;
+            ThreadPool.QueueUserWorkItem(runLane, lane, preferLocal: false);
         }
     }
 
-    private async Task RunAsync(Lane lane, TItem item)
+    private async Task RunAsync(Lane lane)
     {
+        // A lane runs one item at a time: Current is the lane's head, set when it was started.
+        var item = lane.Current;
+        lane.Current = default!;
         try
         {
             await process(item).ConfigureAwait(false);
@@ -139,11 +139,35 @@ internal sealed class KeyedWorkScheduler<TItem>
         }
     }
 
+    /// <summary>Lanes emptied by finished items are kept for reuse (their queue keeps its buffer), up to this many.</summary>
+    private Lane RentLaneLocked(OrderingKey? key)
+    {
+        if (freeLanes.TryPop(out var lane))
+        {
+            lane.Key = key;
+            return lane;
+        }
+
+        return new Lane(key);
+    }
+
+    private void ReturnLaneLocked(Lane lane)
+    {
+        lane.Key = null;
+        if (freeLanes.Count < FreeLaneLimit)
+        {
+            freeLanes.Push(lane);
+        }
+    }
+
     private readonly record struct Entry(TItem Item, long Sequence);
 
     private sealed class Lane(OrderingKey? key)
     {
-        public OrderingKey? Key { get; } = key;
+        public OrderingKey? Key { get; set; } = key;
+
+        /// <summary>The item started last (the head of <see cref="Waiting"/>), handed to the pool thread that runs it.</summary>
+        public TItem Current { get; set; } = default!;
 
         public Queue<Entry> Waiting { get; } = new();
     }

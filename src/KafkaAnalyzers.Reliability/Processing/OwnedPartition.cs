@@ -31,6 +31,9 @@ internal sealed class OwnedPartition
     /// <summary>The last offset stored for this assignment (poll thread only), committed explicitly on revocation and shutdown.</summary>
     public TopicPartitionOffset? LastStored { get; set; }
 
+    /// <summary>The offset of the first message consumed under this assignment (poll thread only); the lag counts from it until an offset is stored.</summary>
+    public long? FirstConsumed { get; set; }
+
     /// <summary>The last offset committed explicitly for this assignment (poll thread only).</summary>
     public TopicPartitionOffset? LastCommitted { get; set; }
 

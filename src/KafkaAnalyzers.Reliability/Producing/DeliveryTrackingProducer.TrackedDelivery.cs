@@ -23,10 +23,9 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
         private int callerStoppedWaiting;
         private DeliveryFailure<TKey, TValue>? failure;
 
-        public TrackedDelivery(DeliveryTrackingProducer<TKey, TValue> owner, long id, TopicPartition topicPartition, Message<TKey, TValue> message, bool awaited)
+        public TrackedDelivery(DeliveryTrackingProducer<TKey, TValue> owner, TopicPartition topicPartition, Message<TKey, TValue> message, bool awaited)
         {
             this.owner = owner;
-            Id = id;
             TopicPartition = topicPartition;
             Message = message;
             reportHandler = OnReport;
@@ -36,7 +35,14 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
             }
         }
 
-        public long Id { get; }
+        /// <summary>Links of the pending list (<see cref="PendingDeliveries"/>), read and written under its lock.</summary>
+        public TrackedDelivery? Older { get; set; }
+
+        /// <inheritdoc cref="Older"/>
+        public TrackedDelivery? Newer { get; set; }
+
+        /// <summary>Whether the delivery is in the pending list (under its lock).</summary>
+        public bool IsPending { get; set; }
 
         public TopicPartition TopicPartition { get; }
 
@@ -97,18 +103,24 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
         public void StartActivity()
         {
             var previous = Activity.Current;
-            try
+
+            // Without a listener there is no span to start: the caller's context (if any) is propagated as is,
+            // and the span name is not even formatted (a string per message otherwise).
+            if (ReliabilityTelemetry.ActivitySource.HasListeners())
             {
-                activity = ReliabilityTelemetry.ActivitySource.StartActivity($"send {TopicPartition.Topic}", ActivityKind.Producer);
-            }
-            catch (Exception listenerFailure)
-            {
-                owner.TelemetryFailed(listenerFailure, "starting the producer span");
-                return;
-            }
-            finally
-            {
-                Activity.Current = previous;
+                try
+                {
+                    activity = ReliabilityTelemetry.ActivitySource.StartActivity($"send {TopicPartition.Topic}", ActivityKind.Producer);
+                }
+                catch (Exception listenerFailure)
+                {
+                    owner.TelemetryFailed(listenerFailure, "starting the producer span");
+                    return;
+                }
+                finally
+                {
+                    Activity.Current = previous;
+                }
             }
 
             var context = activity ?? previous;

@@ -48,7 +48,7 @@ namespace KafkaAnalyzers.Reliability.Producing;
 /// </remarks>
 /// <typeparam name="TKey">Key type.</typeparam>
 /// <typeparam name="TValue">Value type.</typeparam>
-public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDisposable
+public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan MinimumQueueFullTimeout = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaximumQueueFullTimeout = TimeSpan.FromDays(1);
@@ -57,7 +57,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     private readonly IProducer<TKey, TValue> producer;
     private readonly DeliveryTrackingOptions<TKey, TValue> options;
     private readonly ResiliencePipeline queueFullWait;
-    private readonly ConcurrentDictionary<long, TrackedDelivery> pending = new();
+    private readonly PendingDeliveries pending = new();
     private readonly ConcurrentQueue<DeliveryFailure<TKey, TValue>> unhandled = new();
     private readonly Channel<DeliveryFailure<TKey, TValue>>? sinkQueue;
     private Task sinkPump = Task.CompletedTask;
@@ -67,7 +67,6 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     private Task handOffPump = Task.CompletedTask;
     private int handOffRunning;
     private int completing;
-    private long nextId;
     private long produced;
     private long delivered;
     private long failed;
@@ -369,6 +368,42 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             return;
         }
 
+        await DisposeCoreAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The synchronous form of <see cref="DisposeAsync"/>, with the same accounting: flushes for up to
+    /// <see cref="DeliveryTrackingOptions{TKey,TValue}.DisposeFlushTimeout"/>, disposes the producer, hands every
+    /// message still unconfirmed to the failure handler/sink (or its awaiting caller), waits for the sink, and throws
+    /// <see cref="UndeliveredMessagesException"/> with the exact counts. The work runs on the thread pool with an
+    /// empty execution context, and the calling thread blocks until it is done.
+    /// </summary>
+    /// <exception cref="UndeliveredMessagesException">Some messages were not delivered; the exception has the exact counts.</exception>
+    /// <exception cref="InvalidOperationException">Called from the thread that serves delivery reports (the failure handler): disposal waits for that thread.</exception>
+    public void Dispose()
+    {
+        if (DeliveryReportThread.IsCurrent)
+        {
+            // Flushing waits for the delivery reports this very thread is serving.
+            throw new InvalidOperationException("A DeliveryTrackingProducer cannot be disposed from its delivery-report thread (OnDeliveryFailed): disposal would wait for that thread.");
+        }
+
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Task disposing;
+        using (ExecutionContext.SuppressFlow())
+        {
+            disposing = Task.Run(async () => await DisposeCoreAsync().ConfigureAwait(false));
+        }
+
+        disposing.GetAwaiter().GetResult();
+    }
+
+    private async Task DisposeCoreAsync()
+    {
         await FlushCoreAsync(options.DisposeFlushTimeout, CancellationToken.None).ConfigureAwait(false);
         await StopHandOffAsync().ConfigureAwait(false);
         producer.Dispose();
@@ -376,7 +411,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         // No delivery report arrives after Dispose: whatever is still pending was never confirmed. A message
         // still waiting in the hand-off queue never reached librdkafka, so it cannot have been written.
         var unconfirmed = 0;
-        foreach (var delivery in pending.Values.OrderBy(delivery => delivery.Id))
+        foreach (var delivery in pending.Snapshot())
         {
             if (delivery.DeferredRefusal is { } refusal)
             {
@@ -417,13 +452,13 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             throw new ProducerFatalException(fatal);
         }
 
-        var delivery = new TrackedDelivery(this, Interlocked.Increment(ref nextId), topicPartition, message, awaited);
+        var delivery = new TrackedDelivery(this, topicPartition, message, awaited);
         if (options.PropagateTraceContext)
         {
             delivery.StartActivity();
         }
 
-        pending[delivery.Id] = delivery;
+        pending.Add(delivery);
         return delivery;
     }
 
@@ -550,7 +585,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
 
     private void Abort(TrackedDelivery delivery)
     {
-        pending.TryRemove(delivery.Id, out _);
+        pending.Remove(delivery);
         delivery.EndActivity(ActivityStatusCode.Error, "not queued");
     }
 
@@ -579,7 +614,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         Interlocked.Increment(ref completing);
         try
         {
-            pending.TryRemove(delivery.Id, out _);
+            pending.Remove(delivery);
             var topic = delivery.TopicPartition.Topic;
             if (!error.IsError)
             {

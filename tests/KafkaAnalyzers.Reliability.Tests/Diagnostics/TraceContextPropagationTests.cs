@@ -21,11 +21,16 @@ public sealed class TraceContextPropagationTests
         TraceContextPropagation.Inject(headers, activity);
         var extracted = TraceContextPropagation.Extract(headers);
 
-        Assert.Equal($"00-{activity.TraceId.ToHexString()}-{activity.SpanId.ToHexString()}-01", Encoding.UTF8.GetString(headers.GetLastBytes(TraceContextPropagation.TraceParentHeader)));
+        // The flags byte is the activity's own: System.Diagnostics.DiagnosticSource 11 (which OpenTelemetry 1.21
+        // brings in, and this test project references) also sets W3C level 2's "random" flag (0x02) on the trace
+        // ids it generates, so the byte is 01 or 03 depending on the DiagnosticSource in use; sampled must survive.
+        var flags = (byte)activity.ActivityTraceFlags;
+        Assert.Equal($"00-{activity.TraceId.ToHexString()}-{activity.SpanId.ToHexString()}-{flags:x2}", Encoding.UTF8.GetString(headers.GetLastBytes(TraceContextPropagation.TraceParentHeader)));
         Assert.NotNull(extracted);
         Assert.Equal(activity.TraceId, extracted.Value.TraceId);
         Assert.Equal(activity.SpanId, extracted.Value.SpanId);
-        Assert.Equal(ActivityTraceFlags.Recorded, extracted.Value.TraceFlags);
+        Assert.Equal(activity.ActivityTraceFlags, extracted.Value.TraceFlags);
+        Assert.True(extracted.Value.TraceFlags.HasFlag(ActivityTraceFlags.Recorded));
         Assert.Equal("vendor=abc", extracted.Value.TraceState);
         Assert.True(extracted.Value.IsRemote);
         Assert.Contains(new KeyValuePair<string, string?>("tenant", "acme"), TraceContextPropagation.ExtractBaggage(headers)!);

@@ -1,0 +1,11 @@
+namespace KafkaAnalyzers.Reliability.Producing;
+
+// What the health check reads (Health/DeliveryTrackingProducerHealthCheck).
+public sealed partial class DeliveryTrackingProducer<TKey, TValue>
+{
+    /// <summary>Whether disposal has begun.</summary>
+    internal bool IsDisposed => Volatile.Read(ref disposed) != 0;
+
+    /// <summary>How long the oldest message still unconfirmed has waited; zero when none is pending.</summary>
+    internal TimeSpan OldestUnconfirmedAge() => pending.OldestAge();
+}

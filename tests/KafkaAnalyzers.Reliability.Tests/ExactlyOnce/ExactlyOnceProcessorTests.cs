@@ -1,0 +1,107 @@
+using System.Text;
+using Confluent.Kafka;
+using KafkaAnalyzers.Reliability.DeadLetters;
+using KafkaAnalyzers.Reliability.ExactlyOnce;
+using KafkaAnalyzers.Reliability.Health;
+using KafkaAnalyzers.Reliability.Testing;
+using KafkaAnalyzers.Reliability.Tests.Consuming;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Xunit.Abstractions;
+
+namespace KafkaAnalyzers.Reliability.Tests.ExactlyOnce;
+
+public sealed class ExactlyOnceProcessorTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Outputs_and_dead_letters_commit_with_the_offsets_and_the_health_check_follows_the_processor()
+    {
+        using var kit = new ConsumerTestKit(output);
+        var input = kit.CreateTopic("eos-basic", 2);
+        var outputTopic = input + "-out";
+        kit.Cluster.CreateTopic(outputTopic, 2, replicationFactor: 3);
+        var group = "eos-basic-" + Guid.NewGuid().ToString("N");
+        kit.Produce(input, Enumerable.Range(0, 50).Select(i => ConsumerTestKit.Message($"k{i % 5}", i.ToString(), i.ToString())));
+        var committed = 0;
+        var processor = new ExactlyOnceProcessor<string, string, string, string>(
+            ExactlyOnceKit.Options(kit, input, group, "basic"),
+            (message, _) => message.Message.Value == "13"
+                ? throw new FormatException("13 is malformed")
+                : Task.FromResult<IEnumerable<OutputMessage<string, string>>>([
+                    OutputMessage<string, string>.To(outputTopic, message.Message.Key, "a" + message.Message.Value),
+                    OutputMessage<string, string>.To(outputTopic, message.Message.Key, "b" + message.Message.Value)]),
+            loggerFactory: kit.Logs.Factory);
+        new ExactlyOnceKit().Attach(processor, inputs => Interlocked.Add(ref committed, inputs.Count));
+        var check = new KafkaConsumerHealthCheck(processor);
+        Assert.Equal(HealthStatus.Degraded, (await check.CheckHealthAsync(new HealthCheckContext())).Status);
+        Assert.Equal($"{group}-basic", processor.TransactionalId);
+
+        processor.Start();
+        await ConsumerTestKit.WaitUntil(() => Volatile.Read(ref committed) == 50, "every input is committed", () => $"{committed}");
+        await ConsumerTestKit.WaitUntil(() => processor.GetStatus().TotalLag == 0 && processor.GetStatus().Lag.Count == 2, "the lag is known and zero");
+        Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(new HealthCheckContext())).Status);
+        await processor.StopAsync();
+        Assert.True(processor.Completion.IsCompletedSuccessfully);
+        Assert.Equal(HealthStatus.Unhealthy, (await check.CheckHealthAsync(new HealthCheckContext())).Status);
+
+        var outputs = ExactlyOnceKit.ReadAll(kit, outputTopic, 2, IsolationLevel.ReadCommitted);
+        Assert.Equal(98, outputs.Count);
+        var deadLetters = ExactlyOnceKit.ReadAll(kit, input + KafkaDeadLetterPublisherOptions.DefaultTopicSuffix, 2, IsolationLevel.ReadCommitted);
+        var deadLetter = Assert.Single(deadLetters);
+        var metadata = DeadLetterMetadata.Read(deadLetter.Message.Headers);
+        Assert.Equal(FailureCategory.Permanent, metadata.Category);
+        Assert.Equal(group, metadata.ConsumerGroup);
+        Assert.Equal("13", Encoding.UTF8.GetString(deadLetter.Message.Value));
+        Assert.Equal(kit.EndOffsets(input, 2), kit.CommittedOffsets(group, input, 2));
+    }
+
+    [Fact]
+    public async Task A_fenced_producer_stops_the_processor_loudly()
+    {
+        using var kit = new ConsumerTestKit(output);
+        var input = kit.CreateTopic("eos-fenced", 1);
+        var outputTopic = input + "-out";
+        kit.Cluster.CreateTopic(outputTopic, 1, replicationFactor: 3);
+        var group = "eos-fenced-" + Guid.NewGuid().ToString("N");
+        kit.Produce(input, Enumerable.Range(0, 20).Select(i => ConsumerTestKit.Message("k", i.ToString(), i.ToString())));
+        var handled = 0;
+        var processor = new ExactlyOnceProcessor<string, string, string, string>(
+            ExactlyOnceKit.Options(kit, input, group, "fenced"),
+            (message, _) =>
+            {
+                Interlocked.Increment(ref handled);
+                return Task.FromResult<IEnumerable<OutputMessage<string, string>>>([OutputMessage<string, string>.To(outputTopic, message.Message.Key, message.Message.Value)]);
+            },
+            loggerFactory: kit.Logs.Factory);
+        kit.Cluster.PushRequestErrors(KafkaApi.EndTxn, ErrorCode.ProducerFenced);
+
+        processor.Start();
+        var failure = await Assert.ThrowsAnyAsync<KafkaException>(() => processor.Completion.WaitAsync(ConsumerTestKit.Patience));
+
+        Assert.True(failure.Error.IsFatal, $"{failure.Error.Code}: {failure.Error.Reason}");
+        Assert.Contains(kit.Logs.Entries, entry => entry.EventId == 1304 && entry.Level == Microsoft.Extensions.Logging.LogLevel.Critical);
+        var status = await new KafkaConsumerHealthCheck(processor).CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Unhealthy, status.Status);
+        Assert.Equal("Faulted", status.Data["state"]);
+        Assert.True(Volatile.Read(ref handled) > 0);
+    }
+
+    [Fact]
+    public void Invalid_settings_are_refused_naming_each_one()
+    {
+        var options = new ExactlyOnceProcessorOptions
+        {
+            Consumer = new ConsumerConfig { BootstrapServers = "localhost:9092", GroupId = "g", EnableAutoCommit = true, IsolationLevel = IsolationLevel.ReadUncommitted },
+            Producer = new ProducerConfig { BootstrapServers = "localhost:9092", TransactionalId = "mine" },
+            Topics = { "orders" },
+            MaxBatchSize = 0,
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => new ExactlyOnceProcessor<string, string, string, string>(options, (_, _) => Task.FromResult<IEnumerable<OutputMessage<string, string>>>([])));
+
+        Assert.Contains("ExactlyOnceProcessorOptions.InstanceId", error.Message, StringComparison.Ordinal);
+        Assert.Contains("enable.auto.commit", error.Message, StringComparison.Ordinal);
+        Assert.Contains("read_uncommitted", error.Message, StringComparison.Ordinal);
+        Assert.Contains("transactional.id", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ExactlyOnceProcessorOptions.MaxBatchSize", error.Message, StringComparison.Ordinal);
+    }
+}
