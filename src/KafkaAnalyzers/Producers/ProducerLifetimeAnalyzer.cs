@@ -388,7 +388,8 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
     }
 
     /// <summary>A test (xUnit, NUnit, MSTest, or an attribute derived from theirs, e.g. SkippableTheory): one producer per test run.</summary>
-    private static bool IsTestMethod(IMethodSymbol method)
+    /// <summary>A method with an xUnit/NUnit/MSTest test attribute (or one derived from it).</summary>
+    internal static bool IsTestMethod(IMethodSymbol method)
     {
         foreach (var attribute in method.GetAttributes())
         {

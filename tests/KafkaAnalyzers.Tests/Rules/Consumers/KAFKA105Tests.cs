@@ -384,6 +384,43 @@ public class KAFKA105Tests
                     consumer.Close();
             """));
 
+    [Fact]
+    public Task Silent_in_a_test_method_that_subscribes_consumes_and_disposes()
+        => VerifyAsync(Rule, $$"""
+            public sealed class FactAttribute : Attribute
+            {
+            }
+
+            public sealed class ConsumerDrainTests
+            {
+                [Fact]
+                public void Drains()
+                {
+                    using (var consumer = new ConsumerBuilder<string, string>({{Config}}).Build())
+                    {
+                        consumer.Subscribe("orders");
+                        Console.WriteLine(consumer.Consume(TimeSpan.FromSeconds(5))?.Message.Value);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Flags_the_same_shape_outside_a_test_method()
+        => VerifyAsync(Rule, $$"""
+            public sealed class Drainer
+            {
+                public void Drain()
+                {
+                    using ({|#0:var consumer = new ConsumerBuilder<string, string>({{Config}}).Build()|})
+                    {
+                        consumer.Subscribe("orders");
+                        Console.WriteLine(consumer.Consume(TimeSpan.FromSeconds(5))?.Message.Value);
+                    }
+                }
+            }
+            """, Normal(0));
+
     // ---- fix ------------------------------------------------------------------------------------
 
     [Fact]
