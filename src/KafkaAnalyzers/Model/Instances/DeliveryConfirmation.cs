@@ -60,7 +60,7 @@ internal readonly struct DeliveryConfirmation
     /// <summary>For <see cref="ConfirmationKind.AtSites"/>: the operations after which the delivery is confirmed.</summary>
     public ImmutableArray<IOperation> Sites { get; }
 
-    internal static DeliveryConfirmation Of(ProduceCall call, ProducerModel model)
+    internal static DeliveryConfirmation Of(ProduceCall call, ProducerModel model, OperationIndex index, FlowSymbols symbols)
     {
         if (!call.IsDelivering)
         {
@@ -85,7 +85,15 @@ internal readonly struct DeliveryConfirmation
                         return new DeliveryConfirmation(ConfirmationKind.AtCall, ImmutableArray<IOperation>.Empty);
                     }
 
-                    sites.Add(site);
+                    // Every await or read of the kept task; one in another function (a lambda) is a flow we do not follow.
+                    var function = FlowGraphs.FunctionOf(call.Invocation);
+                    var observations = TaskObservation.ObservationSites(call.Invocation, index, symbols);
+                    if (observations.IsEmpty || observations.Any(o => FlowGraphs.FunctionOf(o) != function))
+                    {
+                        return new DeliveryConfirmation(ConfirmationKind.Unknown, ImmutableArray<IOperation>.Empty);
+                    }
+
+                    sites.AddRange(observations);
                     break;
                 case TaskUseKind.Discarded or TaskUseKind.ContinuedWithoutObserving:
                     break;
