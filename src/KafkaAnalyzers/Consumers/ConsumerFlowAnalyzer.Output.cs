@@ -86,7 +86,7 @@ internal sealed partial class ConsumerFlowAnalyzer
             }
 
             var clears = confirmation.Sites.Where(s => FlowGraphs.FunctionOf(s) == function);
-            var question = new PathQuestion(start, commits.Select(c => (IOperation)c.Invocation), new[] { produce.Invocation }, clears);
+            var question = new PathQuestion(start, commits.Select(c => (IOperation)c.Invocation), new[] { produce.Invocation }, clears, throughCaughtExceptions: true);
             var answer = ControlFlowPaths.Ask(question, analysis.Symbols.Flow, analysis.CancellationToken);
             if (!answer.Answered)
             {

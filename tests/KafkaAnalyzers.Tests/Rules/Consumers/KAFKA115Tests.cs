@@ -181,6 +181,58 @@ public class KAFKA115Tests
                         {|#0:_consumer.Commit(result)|};
             """), Expected(0, "Commit", Sync, 1));
 
+    [Fact]
+    public Task Flags_store_after_a_dead_letter_produce_in_a_catch()
+        => VerifyAsync(Rule, Loop("""
+                        try
+                        {
+                            Apply(result.Message.Value);
+                        }
+                        catch (Exception ex)
+                        {
+                            Console.WriteLine(ex.Message);
+                            {|#1:_producer.Produce("orders-dlq", result.Message)|};
+                        }
+
+                        {|#0:_consumer.StoreOffset(result)|};
+            """, modifiers: "void", members: """
+                private static void Apply(string value) { }
+            """), Expected(0, "StoreOffset", Sync, 1));
+
+    [Fact]
+    public Task Silent_when_the_dead_letter_is_awaited_in_the_catch()
+        => VerifyAsync(Rule, Loop("""
+                        try
+                        {
+                            Apply(result.Message.Value);
+                        }
+                        catch (Exception ex)
+                        {
+                            Console.WriteLine(ex.Message);
+                            await _producer.ProduceAsync("orders-dlq", result.Message, ct);
+                        }
+
+                        _consumer.StoreOffset(result);
+            """, members: """
+                private static void Apply(string value) { }
+            """));
+
+    [Fact]
+    public Task Silent_when_a_swallowed_failure_of_the_awaited_output_is_all_there_is()
+        => VerifyAsync(Rule, Loop("""
+                        var delivery = _producer.ProduceAsync("enriched", result.Message, ct);
+                        try
+                        {
+                            await delivery;
+                        }
+                        catch (ProduceException<string, string> ex)
+                        {
+                            Console.WriteLine(ex.Error.Reason);
+                        }
+
+                        _consumer.StoreOffset(result);
+            """));
+
     // ---- fix ------------------------------------------------------------------------------------
 
     [Fact]
