@@ -128,13 +128,15 @@ internal sealed partial class ConsumerFlowAnalyzer
     }
 
     /// <summary>
-    /// The fix can await <paramref name="produce"/> before <paramref name="commit"/>: an async function, and
+    /// The fix can await <paramref name="produce"/> before <paramref name="commit"/>: an async function (neither
+    /// inside a <c>lock</c>), and
     /// either a discarded <c>ProduceAsync</c> statement (awaited where it is) or one whose task initialises a
     /// local that is in scope at the commit, a statement of a block (<c>await task;</c> goes before it).
     /// </summary>
     private static bool CanAwaitBefore(ProduceCall produce, ConsumerCall commit)
     {
-        if (!produce.IsAsync || !IsInAsyncFunction(produce.Invocation) || produce.Invocation.IsImplicit)
+        if (!produce.IsAsync || !IsInAsyncFunction(produce.Invocation) || produce.Invocation.IsImplicit
+            || InsideLock(produce.Invocation) || InsideLock(commit.Invocation))
         {
             return false;
         }
@@ -149,5 +151,19 @@ internal sealed partial class ConsumerFlowAnalyzer
         return parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
                && StatementOf(commit.Invocation) is IExpressionStatementOperation { Parent: IBlockOperation }
                && IsInScopeAt(declarator.Symbol, commit.Invocation);
+    }
+
+    /// <summary>Inside a <c>lock</c> of its function, where C# allows no <c>await</c>.</summary>
+    private static bool InsideLock(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null and not (IAnonymousFunctionOperation or ILocalFunctionOperation); parent = parent.Parent)
+        {
+            if (parent is ILockOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

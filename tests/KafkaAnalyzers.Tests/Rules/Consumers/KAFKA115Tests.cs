@@ -394,6 +394,18 @@ public class KAFKA115Tests
                         {|#0:_consumer.Commit(result)|};
             """), new[] { Expected(0, "Commit", Async, 1) });
 
+    [Fact]
+    public Task No_fix_inside_a_lock()
+        => VerifyNoFixAsync(Rule, Loop("""
+                        lock (_gate)
+                        {
+                            _ = {|#1:_producer.ProduceAsync("enriched", result.Message)|};
+                            {|#0:_consumer.Commit(result)|};
+                        }
+            """, members: """
+                private readonly object _gate = new();
+            """), new[] { Expected(0, "Commit", Async, 1) });
+
     // ---- negatives: safe ------------------------------------------------------------------------
 
     [Fact]
