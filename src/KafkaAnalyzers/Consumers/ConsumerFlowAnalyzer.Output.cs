@@ -79,7 +79,7 @@ internal sealed partial class ConsumerFlowAnalyzer
         var unconfirmed = new Dictionary<ConsumerCall, List<ProduceCall>>();
         foreach (var produce in produces)
         {
-            var confirmation = analysis.Producers.ConfirmationOf(produce, analysis.Index, analysis.Symbols.Flow);
+            var confirmation = analysis.Producers.ConfirmationOf(produce, analysis.Index, analysis.Symbols.Flow, analysis.ProjectCalls);
             if (confirmation.Kind != ConfirmationKind.AtSites)
             {
                 continue;

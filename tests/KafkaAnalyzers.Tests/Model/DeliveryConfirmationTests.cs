@@ -43,7 +43,7 @@ public class DeliveryConfirmationTests
     {
         var analysis = await ModelHarness.AnalyzeAsync(Usings + source);
         var call = Assert.Single(analysis.Producers.ProduceCalls);
-        return (analysis, analysis.Producers.ConfirmationOf(call, analysis.Index, analysis.Symbols.Flow));
+        return (analysis, analysis.Producers.ConfirmationOf(call, analysis.Index, analysis.Symbols.Flow, analysis.ProjectCalls));
     }
 
     [Theory]
@@ -129,6 +129,23 @@ public class DeliveryConfirmationTests
         Assert.Equal(ConfirmationKind.AtSites, confirmation.Kind);
         Assert.Contains(confirmation.Sites, s => s is IAwaitOperation);
         Assert.Contains(confirmation.Sites, s => s is IInvocationOperation { TargetMethod.Name: "Flush" });
+    }
+
+    [Fact]
+    public async Task A_project_method_that_flushes_is_a_confirmation()
+    {
+        var (_, confirmation) = await Confirm(Service("""
+                    _producer.Produce("t", result.Message);
+                    Drain(ct);
+            """, members: """
+                void Drain(CancellationToken ct) => DrainCore(ct);
+                void DrainCore(CancellationToken ct) => _producer.Flush(ct);
+                void Log() => Console.WriteLine("x");
+            """));
+
+        Assert.Equal(ConfirmationKind.AtSites, confirmation.Kind);
+        Assert.Contains(confirmation.Sites, s => s is IInvocationOperation { TargetMethod.Name: "Drain" });
+        Assert.DoesNotContain(confirmation.Sites, s => s is IInvocationOperation { TargetMethod.Name: "Log" });
     }
 
     [Fact]

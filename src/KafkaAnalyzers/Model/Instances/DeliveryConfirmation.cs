@@ -43,7 +43,8 @@ internal enum ConfirmationKind
 /// or writes something outside itself, e.g. <c>tcs.SetResult(..)</c>, or its body is not in view), also every
 /// wait of the calling function (<c>await</c>, <c>Wait()</c>, <c>WaitOne()</c>, <c>GetResult()</c>, <c>Join()</c>).</item>
 /// <item>A <c>Flush</c> counts whatever its receiver and whether or not its count is read (precision first: a
-/// flush of another producer, or one that timed out, is taken as confirming).</item>
+/// flush of another producer, or one that timed out, is taken as confirming); so does a call to a project method
+/// that flushes or commits a transaction ("Calls into the project", <see cref="BodyEffects.Flushes"/>).</item>
 /// </list>
 /// Sites may lie in any function of the type; callers keep those of the function they ask about.
 /// </remarks>
@@ -60,7 +61,7 @@ internal readonly struct DeliveryConfirmation
     /// <summary>For <see cref="ConfirmationKind.AtSites"/>: the operations after which the delivery is confirmed.</summary>
     public ImmutableArray<IOperation> Sites { get; }
 
-    internal static DeliveryConfirmation Of(ProduceCall call, ProducerModel model, OperationIndex index, FlowSymbols symbols)
+    internal static DeliveryConfirmation Of(ProduceCall call, ProducerModel model, OperationIndex index, FlowSymbols symbols, ProjectCalls calls)
     {
         if (!call.IsDelivering)
         {
@@ -75,6 +76,7 @@ internal readonly struct DeliveryConfirmation
         var sites = ImmutableArray.CreateBuilder<IOperation>();
         sites.AddRange(model.AllFlushes.Select(f => (IOperation)f.Invocation));
         sites.AddRange(model.AllTransactionCalls);
+        sites.AddRange(FlushingCallsIn(FlowGraphs.FunctionOf(call.Invocation), calls));
         if (call.IsAsync)
         {
             switch (call.Task.Kind)
@@ -154,6 +156,24 @@ internal readonly struct DeliveryConfirmation
         => target.WalkDownConversions() is ILocalReferenceOperation local
            && !local.Local.DeclaringSyntaxReferences.IsEmpty
            && declaration.Syntax.Span.Contains(local.Local.DeclaringSyntaxReferences[0].Span);
+
+    /// <summary>Calls of the function to project methods that flush a producer or commit its transaction (following calls, "Calls into the project").</summary>
+    private static ImmutableArray<IOperation> FlushingCallsIn(IOperation function, ProjectCalls calls)
+    {
+        var sites = ImmutableArray.CreateBuilder<IOperation>();
+        var own = function is IAnonymousFunctionOperation or ILocalFunctionOperation ? function : null;
+        foreach (var node in function.Descendants())
+        {
+            if (node is IInvocationOperation invocation && node.EnclosingFunction() == own
+                && invocation.TargetMethod.DeclaringSyntaxReferences.Length > 0
+                && calls.EffectsOf(invocation.TargetMethod) is { } effects && effects.Has(BodyEffects.Flushes))
+            {
+                sites.Add(invocation);
+            }
+        }
+
+        return sites.ToImmutable();
+    }
 
     /// <summary>The waits of one function (not of lambdas or local functions declared in it).</summary>
     private static ImmutableArray<IOperation> WaitsIn(IOperation function)

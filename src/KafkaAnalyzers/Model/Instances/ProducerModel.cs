@@ -91,7 +91,7 @@ internal sealed class ProducerModel
     /// Where the delivery of <paramref name="call"/>'s message is confirmed (KAFKA115): at the call, at
     /// later operations of the type, never in view, or somewhere the model cannot see.
     /// </summary>
-    public DeliveryConfirmation ConfirmationOf(ProduceCall call, OperationIndex index, FlowSymbols symbols) => DeliveryConfirmation.Of(call, this, index, symbols);
+    public DeliveryConfirmation ConfirmationOf(ProduceCall call, OperationIndex index, FlowSymbols symbols, ProjectCalls calls) => DeliveryConfirmation.Of(call, this, index, symbols, calls);
 
     public ProducerInstance? InstanceOf(ISymbol holder)
         => _byHolder.TryGetValue(holder.OriginalDefinition, out var instance) ? instance : null;

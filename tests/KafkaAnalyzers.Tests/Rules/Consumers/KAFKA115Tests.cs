@@ -570,6 +570,29 @@ public class KAFKA115Tests
                         });
             """, modifiers: "void"));
 
+    [Fact]
+    public Task Silent_when_a_method_of_the_project_flushes_before_the_commit()
+        => VerifyAsync(Rule, Loop("""
+                        _producer.Produce("enriched", result.Message);
+                        DrainOutputs();
+                        _consumer.Commit(result);
+            """, modifiers: "void", members: """
+                private void DrainOutputs()
+                {
+                    if (_producer.Flush(TimeSpan.FromSeconds(10)) > 0) throw new TimeoutException("outputs still queued");
+                }
+            """));
+
+    [Fact]
+    public Task Flags_when_the_project_method_between_only_logs()
+        => VerifyAsync(Rule, Loop("""
+                        {|#1:_producer.Produce("enriched", result.Message)|};
+                        Report(result.Message.Key);
+                        {|#0:_consumer.Commit(result)|};
+            """, modifiers: "void", members: """
+                private static void Report(string key) => Console.WriteLine($"forwarded {key}");
+            """), Expected(0, "Commit", Sync, 1));
+
     // ---- negatives: unknown ---------------------------------------------------------------------
 
     [Fact]
