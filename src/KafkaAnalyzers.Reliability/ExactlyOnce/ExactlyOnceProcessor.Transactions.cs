@@ -209,7 +209,9 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
 
     private void AbortAndRewind(IConsumer<byte[], byte[]> kafka, IProducer<byte[], byte[]> transactional, Exception? cause, string reason)
     {
-        CallWithRetries(() => transactional.AbortTransaction(options.TransactionCallTimeout), "AbortTransaction", abortOnGiveUp: false);
+        // An abort whose EndTxn fails with a non-fatal error is called again: librdkafka moves the transaction back to
+        // begin-abort for that (rd_kafka_txn_handle_EndTxn), and Confluent.Kafka reports it as a plain KafkaException.
+        CallWithRetries(() => transactional.AbortTransaction(options.TransactionCallTimeout), "AbortTransaction", abortOnGiveUp: false, retryNonFatal: true);
         var rewindTo = batch
             .GroupBy(result => result.TopicPartition)
             .Select(partition => new TopicPartitionOffset(partition.Key, partition.Min(result => result.Offset.Value)))
@@ -225,8 +227,11 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
         batch.Clear();
     }
 
-    /// <summary>Runs a transaction call, retrying retriable errors with backoff; an abortable or fatal error is thrown at once.</summary>
-    private void CallWithRetries(Action call, string name, bool abortOnGiveUp)
+    /// <summary>
+    /// Runs a transaction call, retrying retriable errors (and with <paramref name="retryNonFatal"/>, every non-fatal
+    /// error) with backoff; an abortable or fatal error is thrown at once.
+    /// </summary>
+    private void CallWithRetries(Action call, string name, bool abortOnGiveUp, bool retryNonFatal = false)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
@@ -245,6 +250,12 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
             catch (KafkaRetriableException retriable) when (abortOnGiveUp && !killRequested)
             {
                 throw new TransactionCallGaveUp(name, retriable);
+            }
+            catch (KafkaException notFatal) when (retryNonFatal && !notFatal.Error.IsFatal && attempt < MaxCallAttempts && !killRequested)
+            {
+                ExactlyOnceLog.Retrying(logger, notFatal, name);
+                Thread.Sleep(delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
             }
 
             Checkpoint();

@@ -85,6 +85,42 @@ public sealed class ExactlyOnceProcessorTests(ITestOutputHelper output)
         Assert.True(Volatile.Read(ref handled) > 0);
     }
 
+    /// <summary>
+    /// EndTxn(commit) fails with an error librdkafka treats as abortable (UNKNOWN_SERVER_ERROR falls in its "permanent"
+    /// branch), after the commit flushed the outputs: the transaction is aborted with its outputs in the log. The abort's
+    /// own EndTxn fails the same way, which librdkafka reports as "requires abort" and answers by moving the transaction
+    /// back to begin-abort so the abort can be called again (rdkafka_txnmgr.c, rd_kafka_txn_handle_EndTxn).
+    /// </summary>
+    [Fact]
+    public async Task An_abort_that_fails_with_an_abortable_error_is_called_again_and_the_batch_commits_once()
+    {
+        using var kit = new ConsumerTestKit(output);
+        var input = kit.CreateTopic("eos-abort-again", 1);
+        var outputTopic = input + "-out";
+        kit.Cluster.CreateTopic(outputTopic, 1, replicationFactor: 3);
+        var group = "eos-abort-again-" + Guid.NewGuid().ToString("N");
+        kit.Produce(input, Enumerable.Range(0, 20).Select(i => ConsumerTestKit.Message("k", i.ToString(), i.ToString())));
+        var committed = 0;
+        var processor = new ExactlyOnceProcessor<string, string, string, string>(
+            ExactlyOnceKit.Options(kit, input, group, "abort-again"),
+            (message, _) => Task.FromResult<IEnumerable<OutputMessage<string, string>>>([OutputMessage<string, string>.To(outputTopic, message.Message.Key, message.Message.Value)]),
+            loggerFactory: kit.Logs.Factory);
+        new ExactlyOnceKit().Attach(processor, inputs => Interlocked.Add(ref committed, inputs.Count));
+        kit.Cluster.PushRequestErrors(KafkaApi.EndTxn, ErrorCode.Unknown, ErrorCode.Unknown);
+
+        processor.Start();
+        await ConsumerTestKit.WaitUntil(() => Volatile.Read(ref committed) == 20 || processor.Completion.IsCompleted, "every input is committed", () => $"{committed}");
+        Assert.False(processor.Completion.IsCompleted, $"the processor stopped: {processor.Completion.Exception?.InnerException}");
+        await processor.StopAsync();
+        Assert.True(processor.Completion.IsCompletedSuccessfully);
+
+        Assert.Equal(20, Volatile.Read(ref committed));
+        Assert.Contains(kit.Logs.Entries, entry => entry.EventId == 1302 && entry.Message.Contains("abortable_error", StringComparison.Ordinal));
+        var outputs = ExactlyOnceKit.ReadAll(kit, outputTopic, 1, IsolationLevel.ReadUncommitted).Select(record => Encoding.UTF8.GetString(record.Message.Value)).ToList();
+        Assert.True(outputs.Count > 20, $"the aborted transaction's flushed outputs are in the log too ({outputs.Count} outputs)");
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => i.ToString()), outputs.Skip(outputs.Count - 20));
+    }
+
     [Fact]
     public void Invalid_settings_are_refused_naming_each_one()
     {
