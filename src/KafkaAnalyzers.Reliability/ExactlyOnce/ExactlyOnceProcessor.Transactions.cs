@@ -138,7 +138,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
         var inputs = batch.Select(result => result.TopicPartitionOffset).ToList();
         try
         {
-            transactional.BeginTransaction();
+            InClientCall("BeginTransaction", transactional.BeginTransaction);
             Checkpoint();
             foreach (var (destination, message) in work.Messages)
             {
@@ -219,7 +219,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
         foreach (var position in rewindTo)
         {
             // Throws if the partition cannot be rewound: the processor stops rather than skip the batch.
-            kafka.Seek(position);
+            InClientCall("Seek " + position, () => kafka.Seek(position));
         }
 
         processorMetrics.TransactionAborted(reason);
@@ -238,7 +238,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
         {
             try
             {
-                call();
+                InClientCall(name, call);
                 return;
             }
             catch (KafkaRetriableException retriable) when (attempt < MaxCallAttempts && !killRequested)

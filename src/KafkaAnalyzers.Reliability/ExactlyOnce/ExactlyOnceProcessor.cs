@@ -64,6 +64,8 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
     private IProducer<byte[], byte[]>? producer;
     private bool started;
     private volatile bool killRequested;
+    private volatile string? clientCall;
+    private long clientCallSince;
     private Exception? fault;
 
     /// <summary>Creates the processor; nothing connects until <see cref="Start"/>.</summary>
@@ -209,6 +211,38 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
         await StopAsync(deadline.Token).ConfigureAwait(false);
     }
 
+    /// <summary>Tests: the Kafka client call the poll thread is in now, and since when, or that it is in none (for failure messages).</summary>
+    internal string DescribeClientCall() =>
+        clientCall is { } call && Volatile.Read(ref clientCallSince) is var since and not 0
+            ? $"in {call} since {new DateTime(since, DateTimeKind.Utc):HH:mm:ss.fff} UTC"
+            : "in no Kafka client call";
+
+    /// <summary>Runs one Kafka client call, recording it for <see cref="DescribeClientCall"/>.</summary>
+    private void InClientCall(string name, Action call)
+    {
+        EnterClientCall(name);
+        try
+        {
+            call();
+        }
+        finally
+        {
+            LeaveClientCall();
+        }
+    }
+
+    private void EnterClientCall(string name)
+    {
+        Volatile.Write(ref clientCallSince, DateTime.UtcNow.Ticks);
+        clientCall = name;
+    }
+
+    private void LeaveClientCall()
+    {
+        clientCall = null;
+        Volatile.Write(ref clientCallSince, 0);
+    }
+
     /// <summary>Simulates a crash at the next step: no commit, no abort, no Close(); the clients are disposed.</summary>
     internal void Kill()
     {
@@ -315,7 +349,16 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
             ConsumeResult<byte[], byte[]>? result;
             try
             {
-                result = kafka.Consume(wait);
+                // Tracked without a closure: this is the hot path.
+                EnterClientCall("Consume");
+                try
+                {
+                    result = kafka.Consume(wait);
+                }
+                finally
+                {
+                    LeaveClientCall();
+                }
             }
             catch (ConsumeException ex) when (!ex.Error.IsFatal)
             {
@@ -462,7 +505,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
             {
                 try
                 {
-                    producer.AbortTransaction(TimeSpan.FromSeconds(5));
+                    InClientCall("AbortTransaction (stopping)", () => producer.AbortTransaction(TimeSpan.FromSeconds(5)));
                 }
                 catch (KafkaException)
                 {
@@ -470,7 +513,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
                 }
             }
 
-            consumer?.Close();
+            InClientCall("consumer Close", () => consumer?.Close());
             ExactlyOnceLog.Closed(logger, groupId);
         }
         catch (Exception ex)
@@ -487,7 +530,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
     {
         try
         {
-            consumer?.Dispose();
+            InClientCall("consumer Dispose", () => consumer?.Dispose());
         }
         catch (Exception ex)
         {
@@ -496,7 +539,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
 
         try
         {
-            producer?.Dispose();
+            InClientCall("producer Dispose", () => producer?.Dispose());
         }
         catch (Exception ex)
         {
