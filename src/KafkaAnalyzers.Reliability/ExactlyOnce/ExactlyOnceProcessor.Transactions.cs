@@ -238,7 +238,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
         {
             try
             {
-                InClientCall(name, call);
+                RunTransactionCall(name, call);
                 return;
             }
             catch (KafkaRetriableException retriable) when (attempt < MaxCallAttempts && !killRequested)
@@ -259,6 +259,46 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
             }
 
             Checkpoint();
+        }
+    }
+
+    /// <summary>
+    /// Runs one transaction call off the poll thread and waits for it up to twice its timeout. librdkafka can block
+    /// in a transaction call far past its timeout: SendOffsetsToTransaction waits for ever when the group coordinator
+    /// is unreachable (confluentinc/librdkafka#5456, open for 2.16; seen here after a 2 s outage of that broker).
+    /// A call that does not return by then is abandoned: the producer is left alone (disposing it under a call that
+    /// is still inside it is unsafe) and <see cref="TransactionCallStuck"/> stops the processor loudly, instead of a
+    /// poll thread that hangs silently with its partitions assigned. A call that returns in time behaves as if it
+    /// ran on the poll thread (its exception is rethrown as is).
+    /// </summary>
+    private void RunTransactionCall(string name, Action call)
+    {
+        EnterClientCall(name);
+        try
+        {
+            var running = Task.Run(call);
+            var stuckAfter = TimeSpan.FromTicks(Math.Min(options.TransactionCallTimeout.Ticks, TimeSpan.FromDays(10).Ticks) * 2);
+            bool returned;
+            try
+            {
+                returned = running.Wait(stuckAfter);
+            }
+            catch (AggregateException)
+            {
+                returned = true;
+            }
+
+            if (!returned)
+            {
+                producerAbandoned = true;
+                throw new TransactionCallStuck(name, stuckAfter, options.TransactionCallTimeout);
+            }
+
+            running.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            LeaveClientCall();
         }
     }
 
@@ -316,4 +356,11 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
 
     private sealed class TransactionCallGaveUp(string call, KafkaRetriableException last)
         : Exception($"{call} kept failing with retriable errors; the transaction is aborted.", last);
+
+    /// <summary>A transaction call that did not return within twice its timeout; the processor stops.</summary>
+    private sealed class TransactionCallStuck(string call, TimeSpan waited, TimeSpan timeout)
+        : TimeoutException(
+            $"{call} did not return within {waited.TotalSeconds:0.#} s although its timeout is {timeout.TotalSeconds:0.#} s (librdkafka can block there while " +
+            "the group or transaction coordinator is unreachable, confluentinc/librdkafka#5456). The transactional producer is abandoned and the processor " +
+            "stops; a new instance with the same InstanceId fences it and aborts its open transaction.");
 }

@@ -65,6 +65,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
     private bool started;
     private volatile bool killRequested;
     private volatile string? clientCall;
+    private volatile bool producerAbandoned;
     private long clientCallSince;
     private Exception? fault;
 
@@ -293,7 +294,11 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
         }
         catch (Exception ex)
         {
-            Fail(ex, ex is KafkaException { Error.IsFatal: true } ? "fatal Kafka error (fenced by a newer instance or producer fatal)" : "the processing loop failed");
+            Fail(
+                ex,
+                ex is KafkaException { Error.IsFatal: true } ? "fatal Kafka error (fenced by a newer instance or producer fatal)"
+                : producerAbandoned ? "a transaction call is stuck in librdkafka; the transactional producer is abandoned"
+                : "the processing loop failed");
         }
 
         if (killRequested)
@@ -501,7 +506,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
     {
         try
         {
-            if (producer is not null && Volatile.Read(ref fault) is not KafkaException { Error.IsFatal: true })
+            if (producer is not null && !producerAbandoned && Volatile.Read(ref fault) is not KafkaException { Error.IsFatal: true })
             {
                 try
                 {
@@ -539,7 +544,10 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
 
         try
         {
-            InClientCall("producer Dispose", () => producer?.Dispose());
+            if (!producerAbandoned)
+            {
+                InClientCall("producer Dispose", () => producer?.Dispose());
+            }
         }
         catch (Exception ex)
         {

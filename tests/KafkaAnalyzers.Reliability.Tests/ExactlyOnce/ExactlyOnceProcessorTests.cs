@@ -121,6 +121,51 @@ public sealed class ExactlyOnceProcessorTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(0, 20).Select(i => i.ToString()), outputs.Skip(outputs.Count - 20));
     }
 
+    /// <summary>
+    /// The group coordinator goes down (and stays down) while the transaction coordinator and the partition leaders
+    /// stay up: librdkafka's SendOffsetsToTransaction then blocks far past its timeout (confluentinc/librdkafka#5456;
+    /// seen in the exactly-once fault test after a 2 s outage). The processor gives up on the call after twice its
+    /// timeout and stops loudly, rather than hang with its partitions assigned.
+    /// </summary>
+    [Fact]
+    public async Task A_transaction_call_stuck_past_its_timeout_stops_the_processor_loudly()
+    {
+        using var kit = new ConsumerTestKit(output);
+        var input = kit.CreateTopic("eos-stuck", 1);
+        var outputTopic = input + "-out";
+        kit.Cluster.CreateTopic(outputTopic, 1, replicationFactor: 3);
+        kit.Cluster.SetPartitionLeader(input, 0, 1);
+        kit.Cluster.SetPartitionLeader(outputTopic, 0, 1);
+        var group = "eos-stuck-" + Guid.NewGuid().ToString("N");
+        var options = ExactlyOnceKit.Options(kit, input, group, "stuck");
+        options.TransactionCallTimeout = TimeSpan.FromSeconds(2);
+        kit.Cluster.SetGroupCoordinator(group, 3);
+        kit.Cluster.SetTransactionCoordinator(options.TransactionalId, 2);
+        kit.Produce(input, Enumerable.Range(0, 100).Select(i => ConsumerTestKit.Message("k", i.ToString(), i.ToString())));
+        var committed = 0;
+        var processor = new ExactlyOnceProcessor<string, string, string, string>(
+            options,
+            (message, _) => Task.FromResult<IEnumerable<OutputMessage<string, string>>>([OutputMessage<string, string>.To(outputTopic, message.Message.Key, message.Message.Value)]),
+            loggerFactory: kit.Logs.Factory);
+        new ExactlyOnceKit().Attach(processor, inputs => Interlocked.Add(ref committed, inputs.Count));
+        processor.Start();
+        await ConsumerTestKit.WaitUntil(() => Volatile.Read(ref committed) == 100, "the first inputs are committed", () => $"{committed}");
+
+        kit.Cluster.SetBrokerDown(3);
+        kit.Produce(input, Enumerable.Range(100, 100).Select(i => ConsumerTestKit.Message("k", i.ToString(), i.ToString())));
+        await ConsumerTestKit.WaitUntil(
+            () => kit.Logs.Entries.Any(entry => entry.EventId == 1304) || processor.Completion.IsCompleted,
+            "the processor gives up on the stuck call",
+            () => $"its thread is {processor.DescribeClientCall()}");
+        kit.Cluster.SetBrokerUp(3);
+
+        var failure = await Assert.ThrowsAnyAsync<TimeoutException>(() => processor.Completion.WaitAsync(ConsumerTestKit.Patience));
+        Assert.Contains("SendOffsetsToTransaction did not return within 4 s", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(kit.Logs.Entries, entry => entry.EventId == 1304 && entry.Level == Microsoft.Extensions.Logging.LogLevel.Critical && entry.Message.Contains("stuck", StringComparison.Ordinal));
+        Assert.Equal(100, Volatile.Read(ref committed));
+        Assert.Equal(KafkaConsumerState.Faulted, processor.GetStatus().State);
+    }
+
     [Fact]
     public void Invalid_settings_are_refused_naming_each_one()
     {
