@@ -131,12 +131,54 @@ public sealed class ExactlyOnceProcessorTests(ITestOutputHelper output)
     public async Task A_transaction_call_stuck_past_its_timeout_stops_the_processor_loudly()
     {
         using var kit = new ConsumerTestKit(output);
-        var input = kit.CreateTopic("eos-stuck", 1);
+        var (processor, committed) = await StartWithTheGroupCoordinatorGoingDown(kit, "eos-stuck");
+
+        await ConsumerTestKit.WaitUntil(
+            () => kit.Logs.Entries.Any(entry => entry.EventId == 1304) || processor.Completion.IsCompleted,
+            "the processor gives up on the stuck call",
+            () => $"its thread is {processor.DescribeClientCall()}");
+        kit.Cluster.SetBrokerUp(3);
+
+        var failure = await Assert.ThrowsAnyAsync<TimeoutException>(() => processor.Completion.WaitAsync(ConsumerTestKit.Patience));
+        Assert.Contains("SendOffsetsToTransaction did not return within 4 s", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(kit.Logs.Entries, entry => entry.EventId == 1304 && entry.Level == Microsoft.Extensions.Logging.LogLevel.Critical && entry.Message.Contains("stuck", StringComparison.Ordinal));
+        Assert.Equal(100, committed());
+        Assert.Equal(KafkaConsumerState.Faulted, processor.GetStatus().State);
+    }
+
+    /// <summary>The fault test's path: a processor killed while a transaction call is stuck finishes once it gives the call up.</summary>
+    [Fact]
+    public async Task A_processor_killed_while_a_transaction_call_is_stuck_finishes()
+    {
+        using var kit = new ConsumerTestKit(output);
+        var (processor, committed) = await StartWithTheGroupCoordinatorGoingDown(kit, "eos-stuck-kill");
+        await ConsumerTestKit.WaitUntil(
+            () => processor.DescribeClientCall().StartsWith("in SendOffsetsToTransaction", StringComparison.Ordinal),
+            "the processor is in SendOffsetsToTransaction",
+            () => $"its thread is {processor.DescribeClientCall()}");
+
+        processor.Kill();
+
+        await processor.Completion.WaitAsync(ConsumerTestKit.Patience);
+        Assert.True(processor.Completion.IsCompletedSuccessfully);
+        Assert.Contains(kit.Logs.Entries, entry => entry.EventId == 1306);
+        Assert.DoesNotContain(kit.Logs.Entries, entry => entry.EventId == 1304);
+        Assert.Equal(100, committed());
+        kit.Cluster.SetBrokerUp(3);
+    }
+
+    /// <summary>
+    /// Starts a processor whose group coordinator is broker 3 (transaction coordinator and partition leaders elsewhere),
+    /// lets it commit 100 inputs, then takes broker 3 down for good and produces 100 more.
+    /// </summary>
+    private static async Task<(ExactlyOnceProcessor<string, string, string, string> Processor, Func<int> Committed)> StartWithTheGroupCoordinatorGoingDown(ConsumerTestKit kit, string name)
+    {
+        var input = kit.CreateTopic(name, 1);
         var outputTopic = input + "-out";
         kit.Cluster.CreateTopic(outputTopic, 1, replicationFactor: 3);
         kit.Cluster.SetPartitionLeader(input, 0, 1);
         kit.Cluster.SetPartitionLeader(outputTopic, 0, 1);
-        var group = "eos-stuck-" + Guid.NewGuid().ToString("N");
+        var group = name + "-" + Guid.NewGuid().ToString("N");
         var options = ExactlyOnceKit.Options(kit, input, group, "stuck");
         options.TransactionCallTimeout = TimeSpan.FromSeconds(2);
         kit.Cluster.SetGroupCoordinator(group, 3);
@@ -153,17 +195,7 @@ public sealed class ExactlyOnceProcessorTests(ITestOutputHelper output)
 
         kit.Cluster.SetBrokerDown(3);
         kit.Produce(input, Enumerable.Range(100, 100).Select(i => ConsumerTestKit.Message("k", i.ToString(), i.ToString())));
-        await ConsumerTestKit.WaitUntil(
-            () => kit.Logs.Entries.Any(entry => entry.EventId == 1304) || processor.Completion.IsCompleted,
-            "the processor gives up on the stuck call",
-            () => $"its thread is {processor.DescribeClientCall()}");
-        kit.Cluster.SetBrokerUp(3);
-
-        var failure = await Assert.ThrowsAnyAsync<TimeoutException>(() => processor.Completion.WaitAsync(ConsumerTestKit.Patience));
-        Assert.Contains("SendOffsetsToTransaction did not return within 4 s", failure.Message, StringComparison.Ordinal);
-        Assert.Contains(kit.Logs.Entries, entry => entry.EventId == 1304 && entry.Level == Microsoft.Extensions.Logging.LogLevel.Critical && entry.Message.Contains("stuck", StringComparison.Ordinal));
-        Assert.Equal(100, Volatile.Read(ref committed));
-        Assert.Equal(KafkaConsumerState.Faulted, processor.GetStatus().State);
+        return (processor, () => Volatile.Read(ref committed));
     }
 
     [Fact]
