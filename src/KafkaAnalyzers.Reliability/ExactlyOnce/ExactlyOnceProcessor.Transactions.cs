@@ -276,7 +276,8 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
         EnterClientCall(name);
         try
         {
-            var running = Task.Run(call);
+            // Its own thread, not the pool: a starved pool must not make a call that never started look stuck.
+            var running = Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             var stuckAfter = TimeSpan.FromTicks(Math.Min(options.TransactionCallTimeout.Ticks, TimeSpan.FromDays(10).Ticks) * 2);
             bool returned;
             try
