@@ -137,12 +137,23 @@ internal sealed class MutationHarness
 
     // ---- running -------------------------------------------------------------------------------
 
-    public async Task RunAsync(IEnumerable<Variant> variants)
+    /// <summary>Runs every variant; every <see cref="HarnessSettings.ProgressEvery"/> variants, hands <paramref name="progress"/> a line with the counts so far.</summary>
+    public async Task RunAsync(IEnumerable<Variant> variants, long expected = 0, Action<string>? progress = null)
     {
+        var done = 0L;
+        var stopwatch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(
             variants,
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            async (variant, _) => await RunOneAsync(variant));
+            async (variant, _) =>
+            {
+                await RunOneAsync(variant);
+                var count = Interlocked.Increment(ref done);
+                if (progress is not null && _settings.ProgressEvery > 0 && count % _settings.ProgressEvery == 0)
+                {
+                    progress(_tally.ProgressLine(count, expected, stopwatch.Elapsed));
+                }
+            });
     }
 
     public async Task RunOneAsync(Variant variant)
