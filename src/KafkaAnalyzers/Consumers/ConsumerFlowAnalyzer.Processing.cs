@@ -436,12 +436,12 @@ internal sealed partial class ConsumerFlowAnalyzer
                 return true;
             case IInvocationOperation { TargetMethod.ContainingType.Name: "TimeSpan", Arguments.Length: 1 } factory
                 when factory.TargetMethod.Name.StartsWith("From", System.StringComparison.Ordinal)
-                     && factory.Arguments[0].Value.WalkDownConversions().ConstantValue is { HasValue: true, Value: var number }
-                     && System.Convert.ToDouble(number, System.Globalization.CultureInfo.InvariantCulture) == 0:
+                     && factory.Arguments[0].Value.WalkDownConversions().TryGetConstantNumber(out var number)
+                     && number == 0:
                 return true;
             case IObjectCreationOperation { Type.Name: "TimeSpan", Arguments.Length: 1 } creation
-                when creation.Arguments[0].Value.WalkDownConversions().ConstantValue is { HasValue: true, Value: var ticks }
-                     && System.Convert.ToInt64(ticks, System.Globalization.CultureInfo.InvariantCulture) == 0:
+                when creation.Arguments[0].Value.WalkDownConversions().TryGetConstantNumber(out var ticks)
+                     && ticks == 0:
                 return true;
             default:
                 return false;
