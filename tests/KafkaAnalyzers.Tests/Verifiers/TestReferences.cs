@@ -88,6 +88,14 @@ internal static class TestReferences
             .ToImmutableArray();
     }
 
+    /// <summary>
+    /// Microsoft.Extensions.Hosting (the host itself, not the abstractions) of the given major version from the
+    /// NuGet cache (9: downloaded by the test project), for sources that build a host on that version.
+    /// </summary>
+    public static MetadataReference HostingAssembly(int major)
+        => MetadataReference.CreateFromFile(System.IO.Path.Combine(
+            TestEnvironment.NuGetPackageRoot, "microsoft.extensions.hosting", $"{major}.0.0", "lib", $"net{major}.0", "Microsoft.Extensions.Hosting.dll"));
+
     public static void AddTo(SolutionState state)
     {
         state.AdditionalReferences.AddRange(All);

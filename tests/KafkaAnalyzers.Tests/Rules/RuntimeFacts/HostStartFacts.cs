@@ -35,9 +35,7 @@ public class HostStartFacts
         var path = Path.Combine(TestEnvironment.RepositoryRoot, "tests", "Shared", "HostStartScenario.cs");
         var tree = AnalysisRunner.Parse(await File.ReadAllTextAsync(path), "/0/HostStartScenario.cs");
         var trees = new[] { tree, AnalysisRunner.ImplicitUsings };
-        var hosting9 = Path.Combine(TestEnvironment.NuGetPackageRoot, "microsoft.extensions.hosting", "9.0.0", "lib", "net9.0", "Microsoft.Extensions.Hosting.dll");
-
-        var on9 = await AnalysisRunner.RunAllAsync(AnalysisRunner.Compile(trees, 9).AddReferences(MetadataReference.CreateFromFile(hosting9)));
+        var on9 = await AnalysisRunner.RunAllAsync(AnalysisRunner.Compile(trees, 9).AddReferences(Verifiers.TestReferences.HostingAssembly(9)));
         var on10 = await AnalysisRunner.RunAllAsync(AnalysisRunner.Compile(trees));
 
         foreach (var run in new[] { on9, on10 })
