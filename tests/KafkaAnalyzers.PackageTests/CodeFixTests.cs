@@ -88,6 +88,7 @@ public sealed class CodeFixTests(PackageFeed feed, ITestOutputHelper output)
             unexplained = left.Where(r => !NotFixableByFormat.ContainsKey(Key(project, r)))
                 .Select(r => $"{r} [{Key(project, r).Line}] fix properties: {r.CustomProperties?.ToJsonString() ?? "none"}")
                 .ToList();
+            output.WriteLine($"after run {run}: {unexplained.Count} fixable finding(s) left{string.Concat(unexplained.Select(u => Environment.NewLine + "  " + u))}");
             if (unexplained.Count == 0)
             {
                 break;
