@@ -140,6 +140,16 @@ internal static partial class Descriptors
         + "A consume loop reached before that point holds the start of every later hosted service and of the web server until a message arrives, forever on an idle topic.",
         dataLoss: false);
 
+    public static readonly DiagnosticDescriptor KAFKA115_InputCommittedBeforeOutputConfirmed = DescriptorFactory.Create(
+        "KAFKA115",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "Input offset committed before the output is confirmed",
+        "'{0}' marks the consumed message done while the message sent by {1} may still fail: if that delivery fails or the process stops now, the output is lost and the input is not read again",
+        "In a consume-transform-produce loop the input may only be marked done once its output is delivered. Produce and an un-awaited ProduceAsync return while the message is still queued in the client; "
+        + "a Commit or StoreOffset that follows before an await, a Flush or a transaction commit lets a failed delivery or a crash lose the output while the input counts as processed.",
+        dataLoss: true);
+
     public static readonly DiagnosticDescriptor KAFKA116_AssignOnSubscribedConsumer = DescriptorFactory.Create(
         "KAFKA116",
         Categories.Reliability,

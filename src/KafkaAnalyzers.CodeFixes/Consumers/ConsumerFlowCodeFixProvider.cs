@@ -16,6 +16,7 @@ using Microsoft.CodeAnalysis.Simplification;
 using FlowFix = KafkaAnalyzers.Consumers.ConsumerFlowAnalyzer.FlowFix;
 using DeadLetterFix = KafkaAnalyzers.Consumers.ConsumerFlowAnalyzer.DeadLetterFix;
 using AssignFix = KafkaAnalyzers.Consumers.ConsumerFlowAnalyzer.AssignFix;
+using OutputFix = KafkaAnalyzers.Consumers.ConsumerFlowAnalyzer.OutputFix;
 
 namespace KafkaAnalyzers.CodeFixes.Consumers;
 
@@ -23,7 +24,7 @@ namespace KafkaAnalyzers.CodeFixes.Consumers;
 /// Fixes for the consume-loop rules: KAFKA101 (await the work, then store its offset, with
 /// EnableAutoOffsetStore = false), KAFKA103 (rethrow, or publish to the dead-letter sink in scope),
 /// KAFKA104 (move the commit after processing), KAFKA107 (rethrow fatal
-/// errors), KAFKA112 (a blocking timeout) and KAFKA116 (Seek instead of Assign of one partition offset). The analyzer decides what is safe and says so in the
+/// errors), KAFKA112 (a blocking timeout), KAFKA115 (await the output before the input's commit) and KAFKA116 (Seek instead of Assign of one partition offset). The analyzer decides what is safe and says so in the
 /// diagnostic's properties; the fix only edits the syntax it is pointed at. One fix and Fix All run the
 /// same edits, in one editor per document.
 /// </summary>
@@ -38,8 +39,9 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
     private const string RethrowFatal = "RethrowFatal";
     private const string BlockingTimeout = "BlockingTimeout";
     private const string SeekInstead = "Seek";
+    private const string AwaitOutput = "AwaitOutput";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KAFKA101", "KAFKA103", "KAFKA104", "KAFKA107", "KAFKA112", "KAFKA116");
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KAFKA101", "KAFKA103", "KAFKA104", "KAFKA107", "KAFKA112", "KAFKA115", "KAFKA116");
 
     /// <remarks>
     /// A diagnostic of the rule named by the equivalence key gets the action the key names (a choice made in
@@ -98,6 +100,9 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
             case "KAFKA112" when node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 }:
                 yield return (BlockingTimeout, "Wait up to 100 ms for a message");
                 break;
+            case "KAFKA115" when Is(properties, OutputFix.Kind, OutputFix.Await) && StatementOf(node) is not null && diagnostic.AdditionalLocations.Count > 0:
+                yield return (AwaitOutput, "Await the output before committing the input");
+                break;
             case "KAFKA116" when Is(properties, AssignFix.Kind, AssignFix.Seek) && node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Assign" } }:
                 yield return (SeekInstead, "Seek to the offset instead of replacing the assignment");
                 break;
@@ -134,6 +139,7 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
         ConfigurationEdits.AddEdits(editor, root, model, chosen.Where(c => c.Action == AwaitThenStore).Select(c => c.Diagnostic), cancellationToken);
 
         var done = new HashSet<SyntaxNode>();
+        var awaitedBefore = new HashSet<(SyntaxNode Statement, string Task)>();
         foreach (var (diagnostic, action) in chosen.OrderByDescending(c => c.Diagnostic.Location.SourceSpan.Start))
         {
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
@@ -161,6 +167,9 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
                         SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, timeSpan, SyntaxFactory.IdentifierName("FromMilliseconds")),
                         SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(100))))));
                     editor.ReplaceNode(argument.Expression, timeout.WithTriviaFrom(argument.Expression));
+                    break;
+                case AwaitOutput:
+                    AwaitOutputs(editor, root, StatementOf(node)!, diagnostic.AdditionalLocations, done, awaitedBefore);
                     break;
                 case SeekInstead:
                     var name = ((MemberAccessExpressionSyntax)((InvocationExpressionSyntax)node).Expression).Name;
@@ -332,6 +341,92 @@ public sealed class ConsumerFlowCodeFixProvider : CodeFixProvider
 
         editor.RemoveNode(statement, SyntaxRemoveOptions.KeepNoTrivia);
         editor.InsertAfter(target, statement.WithAdditionalAnnotations(Formatter.Annotation));
+    }
+
+    // ---- KAFKA115 -------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Each output (a ProduceAsync at an additional location) is awaited before the commit: a discarded
+    /// <c>producer.ProduceAsync(..);</c> / <c>_ = producer.ProduceAsync(..);</c> becomes <c>await producer.ProduceAsync(..);</c>
+    /// where it is; for <c>var task = producer.ProduceAsync(..);</c> an <c>await task;</c> goes on its own line before the commit.
+    /// </summary>
+    private static void AwaitOutputs(DocumentEditor editor, SyntaxNode root, StatementSyntax commit, IReadOnlyList<Location> outputs, HashSet<SyntaxNode> done, HashSet<(SyntaxNode Statement, string Task)> awaitedBefore)
+    {
+        foreach (var location in outputs.OrderBy(l => l.SourceSpan.Start))
+        {
+            var invocation = root.FindNode(location.SourceSpan, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
+            switch (invocation?.Parent)
+            {
+                case ExpressionStatementSyntax statement when done.Add(statement):
+                    AwaitInPlace(editor, statement, invocation);
+                    break;
+                case AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" }, Parent: ExpressionStatementSyntax statement } when done.Add(statement):
+                    AwaitInPlace(editor, statement, invocation);
+                    break;
+                case EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } when !awaitedBefore.Contains((commit, declarator.Identifier.ValueText)):
+                    var first = !awaitedBefore.Any(a => a.Statement == commit);
+                    awaitedBefore.Add((commit, declarator.Identifier.ValueText));
+                    AwaitBefore(editor, commit, declarator.Identifier.ValueText, moveBlankLines: first);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>await task;</c> on its own line before <paramref name="commit"/>: blank lines above the commit go above
+    /// the new line, comments on the lines above the commit stay with it.
+    /// </summary>
+    private static void AwaitBefore(DocumentEditor editor, StatementSyntax commit, string task, bool moveBlankLines)
+    {
+        var trivia = commit.GetLeadingTrivia();
+        var lineStart = 0;
+        for (var i = 0; i < trivia.Count; i++)
+        {
+            if (trivia[i].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                lineStart = i + 1;
+            }
+        }
+
+        // The commit's own line starts after the last line break of its leading trivia; its indentation is the whitespace there.
+        var indentation = SyntaxFactory.TriviaList(trivia.Skip(lineStart).TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)));
+        var firstComment = -1;
+        for (var i = 0; i < trivia.Count; i++)
+        {
+            if (!trivia[i].IsKind(SyntaxKind.WhitespaceTrivia) && !trivia[i].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                firstComment = i;
+                break;
+            }
+        }
+
+        // Blank lines above the commit (everything before the line of its first comment, or before its own line) move up.
+        var split = !moveBlankLines ? 0 : firstComment < 0 ? lineStart : firstComment;
+        while (firstComment >= 0 && moveBlankLines && split > 0 && trivia[split - 1].IsKind(SyntaxKind.WhitespaceTrivia))
+        {
+            split--;
+        }
+
+        var newLine = commit.GetTrailingTrivia().Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia)).DefaultIfEmpty(SyntaxFactory.CarriageReturnLineFeed).First();
+        var awaitTask = SyntaxFactory.ExpressionStatement(
+                SyntaxFactory.List<AttributeListSyntax>(),
+                SyntaxFactory.AwaitExpression(
+                    SyntaxFactory.Token(SyntaxFactory.TriviaList(trivia.Take(split)).AddRange(indentation), SyntaxKind.AwaitKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space)),
+                    SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxFactory.TriviaList(), task, SyntaxFactory.TriviaList()))),
+                SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.SemicolonToken, SyntaxFactory.TriviaList(newLine)));
+        if (split > 0)
+        {
+            editor.ReplaceNode(commit, (current, _) => current.WithLeadingTrivia(SyntaxFactory.TriviaList(current.GetLeadingTrivia().Skip(split))));
+        }
+
+        editor.InsertBefore(commit, awaitTask);
+    }
+
+    /// <summary><c>producer.ProduceAsync(..);</c> or <c>_ = producer.ProduceAsync(..);</c> becomes <c>await producer.ProduceAsync(..);</c>, comments kept.</summary>
+    private static void AwaitInPlace(DocumentEditor editor, ExpressionStatementSyntax statement, InvocationExpressionSyntax invocation)
+    {
+        var awaitKeyword = SyntaxFactory.Token(statement.Expression.GetLeadingTrivia(), SyntaxKind.AwaitKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space));
+        editor.ReplaceNode(statement, statement.WithExpression(SyntaxFactory.AwaitExpression(awaitKeyword, invocation.WithoutLeadingTrivia())));
     }
 
     // ---- syntax helpers -------------------------------------------------------------------------

@@ -123,11 +123,12 @@ internal sealed partial class ConsumerFlowAnalyzer
 
     private static void ReportCommitBeforeProcessing(KafkaTypeAnalysis analysis, DeduplicatingReporter reporter)
     {
+        HashSet<ILocalSymbol>? outputTasks = null;
         foreach (var loop in analysis.ConsumeLoops.Loops)
         {
             foreach (var result in loop.Results)
             {
-                foreach (var (commit, processing) in CommitsBeforeProcessing(loop, result))
+                foreach (var (commit, processing) in CommitsBeforeProcessing(loop, result, outputTasks ??= OutputTasks(analysis)))
                 {
                     var properties = ImmutableDictionary<string, string?>.Empty.Add(FlowFix.Kind, FlowFix.MoveAfter);
                     var name = commit.Invocation.TargetMethod.Name;
@@ -146,7 +147,25 @@ internal sealed partial class ConsumerFlowAnalyzer
     /// Commit/StoreOffset statements of the result (or an argument-less Commit) followed, in the same
     /// block of the iteration, by a statement that processes the result; with the last such statement.
     /// </summary>
-    private static IEnumerable<(ConsumerCall Commit, IOperation LastProcessing)> CommitsBeforeProcessing(ConsumeLoop loop, ConsumedResult result)
+    /// <summary>
+    /// Locals holding the task of a Confluent <c>ProduceAsync</c>: awaiting one after the commit is the output's
+    /// confirmation coming late, which KAFKA115 reports (and fixes), not processing of the input.
+    /// </summary>
+    private static HashSet<ILocalSymbol> OutputTasks(KafkaTypeAnalysis analysis)
+    {
+        var locals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        foreach (var produce in analysis.Producers.ProduceCalls)
+        {
+            if (produce.IsAsync && produce.Invocation.ParentIgnoringConversions(out _) is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
+            {
+                locals.Add(declarator.Symbol);
+            }
+        }
+
+        return locals;
+    }
+
+    private static IEnumerable<(ConsumerCall Commit, IOperation LastProcessing)> CommitsBeforeProcessing(ConsumeLoop loop, ConsumedResult result, HashSet<ILocalSymbol> outputTasks)
     {
         if (result.Variable is null)
         {
@@ -189,7 +208,7 @@ internal sealed partial class ConsumerFlowAnalyzer
                     continue;
                 }
 
-                if (Processes(next, result))
+                if (Processes(next, result, outputTasks))
                 {
                     last = next;
                 }
@@ -202,11 +221,12 @@ internal sealed partial class ConsumerFlowAnalyzer
         }
     }
 
-    private static bool Processes(IOperation statement, ConsumedResult result)
+    private static bool Processes(IOperation statement, ConsumedResult result, HashSet<ILocalSymbol> outputTasks)
     {
         foreach (var use in result.Uses)
         {
-            if (use.Kind is ResultUseKind.Processed or ResultUseKind.HandedOff && IsWithin(use.Reference, statement))
+            if (use.Kind is ResultUseKind.Processed or ResultUseKind.HandedOff && IsWithin(use.Reference, statement)
+                && !(use.Reference is ILocalReferenceOperation local && outputTasks.Contains(local.Local)))
             {
                 return true;
             }

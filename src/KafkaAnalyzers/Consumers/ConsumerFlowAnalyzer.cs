@@ -7,7 +7,7 @@ namespace KafkaAnalyzers.Consumers;
 
 /// <summary>
 /// The consumer rules about what happens to consumed messages: offsets (KAFKA101, 104, 106, 109, 113),
-/// processing and failures (KAFKA102, 103, 107, 112), the consumer's lifetime (KAFKA105, 111) and its assignment
+/// processing and failures (KAFKA102, 103, 107, 112), outputs confirmed before the input is committed (KAFKA115), the consumer's lifetime (KAFKA105, 111) and its assignment
 /// (KAFKA116). Each asks the shared consumer and consume-loop models; none walks the code itself.
 /// </summary>
 internal sealed partial class ConsumerFlowAnalyzer : KafkaTypeAnalyzer
@@ -24,6 +24,7 @@ internal sealed partial class ConsumerFlowAnalyzer : KafkaTypeAnalyzer
         Descriptors.KAFKA111_ConsumerBuiltPerMessage,
         Descriptors.KAFKA112_BusyConsumeLoop,
         Descriptors.KAFKA113_CommitWithAutoCommitOn,
+        Descriptors.KAFKA115_InputCommittedBeforeOutputConfirmed,
         Descriptors.KAFKA116_AssignOnSubscribedConsumer);
 
     protected override void AnalyzeType(KafkaTypeAnalysis analysis, SymbolAnalysisContext context)
@@ -47,6 +48,7 @@ internal sealed partial class ConsumerFlowAnalyzer : KafkaTypeAnalyzer
         ReportBuiltPerMessage(analysis, reporter);
         ReportBusyLoops(analysis, reporter);
         ReportCommitWithAutoCommit(analysis, reporter);
+        ReportCommitBeforeOutputConfirmed(analysis, reporter);
         ReportAssignOnSubscribed(analysis, reporter);
     }
 

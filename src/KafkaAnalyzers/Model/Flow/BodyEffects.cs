@@ -44,6 +44,9 @@ internal enum BodyEffects
     /// <summary>An <c>await</c> (also counted as <see cref="Waits"/>): the only wait that can give the thread back.</summary>
     Awaits = 1 << 10,
 
+    /// <summary><c>Flush</c> or <c>CommitTransaction</c> on a producer: what it produced before is delivered, or its failure known (KAFKA115).</summary>
+    Flushes = 1 << 11,
+
     /// <summary>Anything that keeps a failed message from being silently skipped.</summary>
     Rescues = Throws | Produces | DeadLetters | Seeks | Stops | Unknown,
 }

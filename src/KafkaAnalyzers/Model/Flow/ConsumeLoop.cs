@@ -302,6 +302,38 @@ internal sealed class ConsumeLoop
     public bool ProcessesResultIn(IOperation region)
         => Results.Any(r => r.Uses.Any(u => u.Kind is ResultUseKind.Processed or ResultUseKind.HandedOff && IsInside(u.Reference, region)));
 
+    /// <summary>
+    /// The calls that mark <paramref name="result"/> done (KAFKA115's "commit of the input"): <c>Commit</c> or
+    /// <c>StoreOffset</c> in the function that consumes it, inside this iteration, whose argument reads the
+    /// result or a value computed from it (<c>Commit(result)</c>, <c>StoreOffset(new TopicPartitionOffset(result.TopicPartition, result.Offset + 1))</c>),
+    /// and argument-less <c>Commit()</c> on the loop's consumer after the consume. Commits inside lambdas and
+    /// local functions (a delivery handler storing the offset) are not included: they run elsewhere.
+    /// </summary>
+    public ImmutableArray<ConsumerCall> InputCommits(ConsumedResult result, ConsumerModel consumers)
+    {
+        var function = result.Consume.Invocation.EnclosingFunction();
+        var commits = ImmutableArray.CreateBuilder<ConsumerCall>();
+        foreach (var call in consumers.Calls)
+        {
+            if (!call.MarksDone || call.Invocation.EnclosingFunction() != function || !Contains(call.Invocation)
+                || OperationIndex.Root(call.Invocation) != OperationIndex.Root(result.Consume.Invocation))
+            {
+                continue;
+            }
+
+            var marksResult = call.Invocation.Arguments.Length == 0
+                ? call.Method == ConsumerMethod.Commit && Instance is not null && call.Instance == Instance
+                  && result.Consume.Invocation.Syntax.SpanStart < call.Invocation.Syntax.SpanStart
+                : call.Invocation.Arguments.Any(a => a.Value.DescendantsAndSelf().Any(n => n is ILocalReferenceOperation local && result.IsResultOrDerived(local.Local)));
+            if (marksResult)
+            {
+                commits.Add(call);
+            }
+        }
+
+        return commits.ToImmutable();
+    }
+
     /// <summary>The iteration root (the loop, or a poll method's body) containing <paramref name="operation"/>.</summary>
     public IOperation? IterationRootOf(IOperation operation)
     {
@@ -571,6 +603,48 @@ internal sealed class MessageHandler
     public bool CalledFromLoop { get; }
 
     public ImmutableArray<CatchClause> Catches { get; }
+
+    /// <summary>
+    /// <c>Commit</c>/<c>StoreOffset</c> calls in the handler's own body (not in lambdas or local functions
+    /// declared in it) whose argument reads the <c>ConsumeResult</c> parameter: the handler marks its input done.
+    /// Empty for a <c>Message&lt;K,V&gt;</c> handler.
+    /// </summary>
+    public ImmutableArray<ConsumerCall> InputCommits(ConsumerModel consumers)
+    {
+        if (Parameter.Type is INamedTypeSymbol { Name: "Message" })
+        {
+            return ImmutableArray<ConsumerCall>.Empty;
+        }
+
+        var own = Body is IAnonymousFunctionOperation or ILocalFunctionOperation ? Body : null;
+        var commits = ImmutableArray.CreateBuilder<ConsumerCall>();
+        foreach (var call in consumers.Calls)
+        {
+            if (call.MarksDone
+                && call.Invocation.EnclosingFunction() == own
+                && (own is not null || OperationIndex.Root(call.Invocation) == Body)
+                && IsInside(call.Invocation, Body)
+                && call.Invocation.Arguments.Any(a => a.Value.DescendantsAndSelf().Any(n => n is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, Parameter))))
+            {
+                commits.Add(call);
+            }
+        }
+
+        return commits.ToImmutable();
+    }
+
+    private static bool IsInside(IOperation operation, IOperation container)
+    {
+        for (var current = operation; current is not null; current = current.Parent)
+        {
+            if (current == container)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The message parameter reaches a call other than logging inside <paramref name="region"/>.</summary>
     public bool ProcessesMessageIn(IOperation region)

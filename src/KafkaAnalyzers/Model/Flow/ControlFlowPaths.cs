@@ -24,9 +24,10 @@ namespace KafkaAnalyzers.Model;
 /// </remarks>
 internal sealed class PathQuestion
 {
-    public PathQuestion(IOperation? start, IEnumerable<IOperation> targets, IEnumerable<IOperation> marks, IEnumerable<IOperation> clears, bool startMarked = false)
+    public PathQuestion(IOperation? start, IEnumerable<IOperation> targets, IEnumerable<IOperation> marks, IEnumerable<IOperation> clears, bool startMarked = false, bool throughCaughtExceptions = false)
     {
         Start = start;
+        ThroughCaughtExceptions = throughCaughtExceptions;
         StartMarked = startMarked;
         Targets = targets.ToImmutableArray();
         Marks = marks.ToImmutableArray();
@@ -35,6 +36,16 @@ internal sealed class PathQuestion
 
     /// <summary>Where paths begin (passing it again resets the mark: a new instance); null for the function's entry.</summary>
     public IOperation? Start { get; }
+
+    /// <summary>
+    /// Also count the paths that enter a catch clause of the function because its try block threw (from any block
+    /// of the try) and go on after the catch: e.g. a dead-letter produce in a <c>catch (Exception)</c> followed by a
+    /// commit after the try (KAFKA115). Such a path enters the catch unmarked (the throw may have come before any
+    /// mark of the try), so only marks made in the catch or after it count. Only catches of the nearest try
+    /// statements, up to a catch-all; an exception through a <c>finally</c> is not followed. Without it (the
+    /// default) catch clauses are entered only by cancellation (RULES.md "Paths").
+    /// </summary>
+    public bool ThroughCaughtExceptions { get; }
 
     /// <summary>Paths begin marked (e.g. a Dispose method: messages may have been produced by any earlier call).</summary>
     public bool StartMarked { get; }
@@ -252,6 +263,7 @@ internal static class ControlFlowPaths
         private readonly HashSet<IOperation> _reachedMarked = new();
         private readonly HashSet<IOperation> _reachedMarkedNormally = new();
         private bool _cancelled;
+        private bool _throughCaught;
         private bool _exitsMarked;
         private bool _exitsMarkedByCancellation;
 
@@ -290,6 +302,7 @@ internal static class ControlFlowPaths
 
         public PathAnswer Run(PathQuestion question)
         {
+            _throughCaught = question.ThroughCaughtExceptions;
             foreach (var target in question.Targets)
             {
                 foreach (var placement in PlaceTarget(target))
@@ -509,6 +522,11 @@ internal static class ControlFlowPaths
             var marked = state.Marked;
             _cancelled = state.Cancelled;
             var events = _events[state.Block];
+            if (_throughCaught && state.From == 0)
+            {
+                EnterCatches(block.EnclosingRegion, state.Frames);
+            }
+
             for (var i = state.From; i < events.Count; i++)
             {
                 var e = events[i];
@@ -643,6 +661,56 @@ internal static class ControlFlowPaths
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// An exception thrown inside <paramref name="region"/> and caught in this function (<see cref="PathQuestion.ThroughCaughtExceptions"/>):
+        /// each catch of the nearest try statements around it, outward until a catch-all, entered unmarked; never through a finally.
+        /// </summary>
+        private void EnterCatches(ControlFlowRegion? region, Frame? frames)
+        {
+            for (var current = region; current is not null; current = current.EnclosingRegion)
+            {
+                if (current.Kind is ControlFlowRegionKind.Finally or ControlFlowRegionKind.Catch or ControlFlowRegionKind.Filter or ControlFlowRegionKind.FilterAndHandler)
+                {
+                    return;
+                }
+
+                if (current.Kind != ControlFlowRegionKind.Try || current.EnclosingRegion is not { } parent)
+                {
+                    continue;
+                }
+
+                if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
+                {
+                    return;
+                }
+
+                if (parent.Kind != ControlFlowRegionKind.TryAndCatch)
+                {
+                    continue;
+                }
+
+                var catchesAll = false;
+                foreach (var handler in parent.NestedRegions)
+                {
+                    if (handler == current)
+                    {
+                        continue;
+                    }
+
+                    var entry = handler.Kind == ControlFlowRegionKind.FilterAndHandler ? handler.NestedRegions[handler.NestedRegions.Length - 1] : handler;
+                    Push(new State(entry.FirstBlockOrdinal, 0, marked: false, frames, _cancelled));
+                    catchesAll |= handler.Kind == ControlFlowRegionKind.Catch
+                                  && (handler.ExceptionType is null or { SpecialType: SpecialType.System_Object }
+                                      || SymbolEqualityComparer.Default.Equals(handler.ExceptionType, _symbols.Exception));
+                }
+
+                if (catchesAll)
+                {
+                    return;
+                }
+            }
         }
 
         /// <summary>A cancellation raised inside <paramref name="region"/>: to the first catch that takes it, through each finally on the way.</summary>

@@ -198,7 +198,12 @@ internal sealed class ProjectCalls
     }
 
     private static BodyEffects ProducerCall(string name)
-        => name is "Produce" or "ProduceAsync" ? BodyEffects.Produces : BodyEffects.None;
+        => name switch
+        {
+            "Produce" or "ProduceAsync" => BodyEffects.Produces,
+            "Flush" or "CommitTransaction" => BodyEffects.Flushes,
+            _ => BodyEffects.None,
+        };
 
     private static BodyEffects ConsumerCallEffects(ConsumerMethod method)
         => method switch

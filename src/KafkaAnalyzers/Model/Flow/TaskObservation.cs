@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -81,6 +82,50 @@ internal static class TaskObservation
         }
 
         return Follow(task, index, symbols, depth: 0);
+    }
+
+    /// <summary>
+    /// Every place that waits for or reads the outcome of the task <paramref name="task"/> evaluates to
+    /// (<see cref="TaskUseKind.Awaited"/> or <see cref="TaskUseKind.Inspected"/>): the await (or <c>Wait()</c>,
+    /// <c>.Result</c>...) around it, or each such read of the local it initialises or is assigned to
+    /// (<see cref="Classify"/> reports only the first). Empty when nothing waits for it.
+    /// </summary>
+    public static ImmutableArray<IOperation> ObservationSites(IOperation task, OperationIndex index, FlowSymbols symbols)
+    {
+        var parent = task.ParentIgnoringConversions(out var child);
+        ILocalSymbol? local = parent switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when assignment.Value == child => target.Local,
+            _ => null,
+        };
+        var sites = ImmutableArray.CreateBuilder<IOperation>();
+        if (local is null)
+        {
+            var use = Classify(task, index, symbols);
+            if (use.Kind is TaskUseKind.Awaited or TaskUseKind.Inspected && use.Site is { } site)
+            {
+                sites.Add(site);
+            }
+
+            return sites.ToImmutable();
+        }
+
+        foreach (var reference in index.ReferencesTo(local))
+        {
+            if (IsWriteTarget(reference) || reference is not ILocalReferenceOperation)
+            {
+                continue;
+            }
+
+            var use = Follow(reference, index, symbols, depth: 1);
+            if (use.Kind is TaskUseKind.Awaited or TaskUseKind.Inspected && use.Site is { } site)
+            {
+                sites.Add(site);
+            }
+        }
+
+        return sites.ToImmutable();
     }
 
     public static bool IsInExpressionTree(IOperation operation, FlowSymbols symbols)

@@ -57,9 +57,13 @@ internal sealed class ProducerModel
         ImmutableArray<ProduceCall> produceCalls,
         ImmutableArray<ProducerBuild> builds,
         ImmutableHashSet<IMethodSymbol> factories,
-        Dictionary<ISymbol, ProducerInstance> byHolder)
+        Dictionary<ISymbol, ProducerInstance> byHolder,
+        ImmutableArray<FlushCall> allFlushes,
+        ImmutableArray<IInvocationOperation> allTransactionCalls)
     {
         Instances = instances;
+        AllFlushes = allFlushes;
+        AllTransactionCalls = allTransactionCalls;
         ProduceCalls = produceCalls;
         Builds = builds;
         Factories = factories;
@@ -76,6 +80,18 @@ internal sealed class ProducerModel
 
     /// <summary>Methods of this type that return a producer they build.</summary>
     public ImmutableHashSet<IMethodSymbol> Factories { get; }
+
+    /// <summary>Every <c>Flush</c> on a Confluent producer in this type, whatever the receiver (also one the model cannot follow).</summary>
+    public ImmutableArray<FlushCall> AllFlushes { get; }
+
+    /// <summary>Every transaction call (<c>InitTransactions</c> ... <c>SendOffsetsToTransaction</c>) on a Confluent producer in this type, whatever the receiver.</summary>
+    public ImmutableArray<IInvocationOperation> AllTransactionCalls { get; }
+
+    /// <summary>
+    /// Where the delivery of <paramref name="call"/>'s message is confirmed (KAFKA115): at the call, at
+    /// later operations of the type, never in view, or somewhere the model cannot see.
+    /// </summary>
+    public DeliveryConfirmation ConfirmationOf(ProduceCall call, OperationIndex index, FlowSymbols symbols, ProjectCalls calls) => DeliveryConfirmation.Of(call, this, index, symbols, calls);
 
     public ProducerInstance? InstanceOf(ISymbol holder)
         => _byHolder.TryGetValue(holder.OriginalDefinition, out var instance) ? instance : null;
@@ -190,6 +206,8 @@ internal sealed class ProducerModel
 
             // 3. Every call on a producer of this type's locals, fields and parameters.
             var produceCalls = ImmutableArray.CreateBuilder<ProduceCall>();
+            var allFlushes = ImmutableArray.CreateBuilder<FlushCall>();
+            var allTransactions = ImmutableArray.CreateBuilder<IInvocationOperation>();
             foreach (var invocation in _index.Invocations)
             {
                 _cancellationToken.ThrowIfCancellationRequested();
@@ -216,6 +234,16 @@ internal sealed class ProducerModel
                     }
 
                     continue;
+                }
+
+                if (invocation.TargetMethod.Name == "Flush")
+                {
+                    var waitsForAllQueued = invocation.TargetMethod.ReturnsVoid;
+                    allFlushes.Add(new FlushCall(invocation, waitsForAllQueued, !waitsForAllQueued && IsResultObserved(invocation)));
+                }
+                else if (TransactionMethods.Contains(invocation.TargetMethod.Name))
+                {
+                    allTransactions.Add(invocation);
                 }
 
                 if (instance is null)
@@ -255,7 +283,7 @@ internal sealed class ProducerModel
             }
 
             produceCalls.Sort((a, b) => a.Invocation.Syntax.SpanStart.CompareTo(b.Invocation.Syntax.SpanStart));
-            return new ProducerModel(_order.ToImmutableArray(), produceCalls.ToImmutable(), builds.ToImmutable(), factories.ToImmutable(), new Dictionary<ISymbol, ProducerInstance>(_byHolder, SymbolEqualityComparer.Default));
+            return new ProducerModel(_order.ToImmutableArray(), produceCalls.ToImmutable(), builds.ToImmutable(), factories.ToImmutable(), new Dictionary<ISymbol, ProducerInstance>(_byHolder, SymbolEqualityComparer.Default), allFlushes.ToImmutable(), allTransactions.ToImmutable());
         }
 
         /// <summary>

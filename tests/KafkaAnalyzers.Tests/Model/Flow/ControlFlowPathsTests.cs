@@ -601,4 +601,95 @@ public class ControlFlowPathsTests
             CancellationToken.None);
         Assert.False(answer.Answered);
     }
+
+    // ---- ThroughCaughtExceptions (KAFKA115: a dead-letter produce in a catch, then the commit) ----------
+
+    private static PathAnswer AskThroughCatches(string service, bool through)
+    {
+        var harness = FlowHarness.Create(Prelude + service);
+        var targets = harness.Calls("Run", "Dispose");
+        var question = new PathQuestion(harness.Calls("Run", "Open").First(), targets, harness.Calls("Run", "Produce"), harness.Calls("Run", "Flush"), throughCaughtExceptions: through);
+        var answer = ControlFlowPaths.Ask(question, harness.Symbols, CancellationToken.None);
+        Assert.True(answer.Answered);
+        return answer;
+    }
+
+    private const string ProduceInCatch = """
+        class Service
+        {
+            void Run(Action work)
+            {
+                var sink = Sink.Open();
+                try
+                {
+                    work();
+                }
+                catch (Exception)
+                {
+                    sink.Produce();
+                }
+
+                sink.Dispose();
+            }
+        }
+        """;
+
+    [Fact]
+    public void A_mark_in_a_catch_entered_by_any_exception_counts_only_when_asked()
+    {
+        Assert.Empty(AskThroughCatches(ProduceInCatch, through: false).ReachedMarkedNormally);
+        Assert.Single(AskThroughCatches(ProduceInCatch, through: true).ReachedMarkedNormally);
+    }
+
+    [Fact]
+    public void A_catch_entered_by_an_exception_starts_unmarked()
+        => Assert.Empty(AskThroughCatches("""
+            class Service
+            {
+                void Run(Action work)
+                {
+                    var sink = Sink.Open();
+                    sink.Produce();
+                    try
+                    {
+                        sink.Flush();
+                        work();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                    }
+
+                    sink.Dispose();
+                }
+            }
+            """, through: true).ReachedMarkedNormally);
+
+    [Fact]
+    public void An_exception_is_not_followed_through_a_finally()
+        => Assert.Empty(AskThroughCatches("""
+            class Service
+            {
+                void Run(Action work)
+                {
+                    var sink = Sink.Open();
+                    try
+                    {
+                        try
+                        {
+                            work();
+                        }
+                        finally
+                        {
+                            Console.WriteLine("done");
+                        }
+                    }
+                    catch (Exception)
+                    {
+                        sink.Produce();
+                    }
+
+                    sink.Dispose();
+                }
+            }
+            """, through: true).ReachedMarkedNormally);
 }

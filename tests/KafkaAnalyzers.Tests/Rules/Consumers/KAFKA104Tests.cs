@@ -41,6 +41,34 @@ public class KAFKA104Tests
             """), Expected(0, 1));
 
     [Fact]
+    public Task Silent_when_only_the_output_task_is_awaited_after_the_commit_which_KAFKA115_reports()
+        => VerifyAsync(Rule, """
+            public sealed class Enricher
+            {
+                private readonly IConsumer<string, string> _consumer;
+                private readonly IProducer<string, string> _producer;
+
+                public Enricher(IConsumer<string, string> consumer, IProducer<string, string> producer)
+                {
+                    _consumer = consumer;
+                    _producer = producer;
+                }
+
+                public async Task RunAsync(CancellationToken ct)
+                {
+                    while (!ct.IsCancellationRequested)
+                    {
+                        var result = _consumer.Consume(ct);
+                        var enriched = new Message<string, string> { Value = result.Message.Value.ToUpperInvariant() };
+                        var delivery = _producer.ProduceAsync("enriched", enriched, ct);
+                        _consumer.Commit(result);
+                        Console.WriteLine((await delivery).Offset);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task Flags_store_before_processing_a_derived_value()
         => VerifyAsync(Rule, Loop("""
                         var result = _consumer.Consume(ct);
