@@ -19,8 +19,8 @@ internal static partial class Descriptors
         Categories.Security,
         DiagnosticSeverity.Warning,
         "TLS verification disabled",
-        "{0} turns off TLS {1} verification: anyone on the network path can impersonate the broker",
-        "Without certificate verification or host name checking, a man in the middle can read and alter every message and capture SASL credentials.",
+        "{0} turns off TLS {1} verification: anyone on the network path can impersonate {2}",
+        "Without certificate verification or host name checking, a man in the middle can read and alter every message and capture SASL credentials; a forged schema registry can hand out schemas that corrupt every message.",
         dataLoss: false);
 
     public static readonly DiagnosticDescriptor KAFKA203_CredentialsOverCleartext = DescriptorFactory.Create(

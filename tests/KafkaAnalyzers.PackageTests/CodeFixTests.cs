@@ -20,7 +20,7 @@ public sealed class CodeFixTests(PackageFeed feed, ITestOutputHelper output)
         [("KAFKA301", "Payments/PaymentProducerFactory.cs", "settings[\"linger.msec\"] = \"5\";")] =
             "the package offers no fix there: 'linger.msec' is two edits from 'linger.ms', and keys shorter than 16 characters get a suggestion only one edit away, so the analyzer names no replacement key (KAFKA301 replaces a key only with a single near miss)",
         [("KAFKA114", "Replay/OrderReplayService.cs", "public Task StartAsync(CancellationToken cancellationToken) // ⚠ KAFKA114")] =
-            "KAFKA114 has no fix for StartAsync (its page shows moving the loop to a BackgroundService); the ExecuteAsync form, which the fix serves, needs hosting older than 10.0 and this sample builds with 10.0",
+            "KAFKA114 has no fix for StartAsync (its page shows moving the loop to a BackgroundService); the ExecuteAsync form, which the fix serves, needs hosting older than 10.0: samples/AntiPatterns.Hosting9 shows it and Dotnet_format_applies_the_KAFKA114_fix_in_the_hosting_9_sample checks its fix",
     };
 
     [Fact]
@@ -88,6 +88,7 @@ public sealed class CodeFixTests(PackageFeed feed, ITestOutputHelper output)
             unexplained = left.Where(r => !NotFixableByFormat.ContainsKey(Key(project, r)))
                 .Select(r => $"{r} [{Key(project, r).Line}] fix properties: {r.CustomProperties?.ToJsonString() ?? "none"}")
                 .ToList();
+            output.WriteLine($"after run {run}: {unexplained.Count} fixable finding(s) left{string.Concat(unexplained.Select(u => Environment.NewLine + "  " + u))}");
             if (unexplained.Count == 0)
             {
                 break;
@@ -137,6 +138,35 @@ public sealed class CodeFixTests(PackageFeed feed, ITestOutputHelper output)
 
         var left = BuildAndLog(project, "after").Where(r => ids.Contains(r.RuleId)).Select(r => $"{r} [{Key(project, r).Line}]").ToList();
         Assert.True(left.Count == 0, $"after one dotnet format run:{Environment.NewLine}{string.Join(Environment.NewLine, left)}{Environment.NewLine}{format.Describe()}");
+    }
+
+    /// <summary>
+    /// KAFKA114's fix for the ExecuteAsync form, on a copy of samples/AntiPatterns.Hosting9 (Microsoft.Extensions.Hosting
+    /// 9.0, which the form needs): dotnet format inserts <c>await Task.Yield();</c> first in the flagged worker, the
+    /// result builds without KAFKA114, and the safe worker is left as it was.
+    /// </summary>
+    [Fact]
+    public void Dotnet_format_applies_the_KAFKA114_fix_in_the_hosting_9_sample()
+    {
+        var project = ConsumerProject.FromSample(feed, "format-hosting9", "AntiPatterns.Hosting9");
+        var restore = project.Restore();
+        Assert.True(restore.Succeeded, restore.Describe());
+        var before = BuildAndLog(project, "before").Where(r => r.RuleId == "KAFKA114").ToList();
+        var flagged = Assert.Single(before);
+        Assert.Equal(("KAFKA114", "Shipping/ShipmentEventsWorker.cs"), (Key(project, flagged).Id, Key(project, flagged).File));
+        var worker = Path.Combine(project.ProjectDirectory, "Shipping", "ShipmentEventsWorker.cs");
+        var safe = Path.Combine(project.ProjectDirectory, "Safe", "SafeShipmentEventsWorker.cs");
+        var safeBefore = File.ReadAllText(safe);
+
+        var format = project.Cli("format", "analyzers", project.ProjectFile, "--diagnostics", "KAFKA114", "--no-restore", "--verbosity", "detailed");
+        Assert.True(format.Succeeded, format.Describe());
+
+        var after = BuildAndLog(project, "after").Where(r => r.RuleId == "KAFKA114").Select(r => r.ToString()).ToList();
+        Assert.True(after.Count == 0, string.Join(Environment.NewLine, after) + Environment.NewLine + format.Describe());
+        var lines = File.ReadAllLines(worker).Select(l => l.Trim()).ToList();
+        var execute = lines.FindIndex(l => l.StartsWith("protected override async Task ExecuteAsync", StringComparison.Ordinal));
+        Assert.Equal(["{", "await Task.Yield();", "_consumer.Subscribe(\"shipments\");"], lines.Skip(execute + 1).Take(3));
+        Assert.Equal(safeBefore, File.ReadAllText(safe));
     }
 
     /// <summary>

@@ -107,10 +107,25 @@ internal sealed partial class ConsumerProject
         foreach (var reference in projectXml.Descendants("PackageReference").Where(e => e.Attribute("Version") is null))
         {
             var id = (string)reference.Attribute("Include")!;
+            if (reference.Attribute("VersionOverride") is { } versionOverride)
+            {
+                // A sample that pins another version on purpose (AntiPatterns.Hosting9: hosting 9.0) keeps it.
+                reference.SetAttributeValue("Version", versionOverride.Value);
+                versionOverride.Remove();
+                continue;
+            }
+
             reference.SetAttributeValue("Version", versions.TryGetValue(id, out var version) ? version : throw new InvalidOperationException($"Directory.Packages.props pins no version of {id}"));
         }
 
         analyzerReferences[0].ReplaceWith(new XElement("PackageReference", new XAttribute("Include", PackageFeed.PackageId), new XAttribute("Version", feed.Version)));
+
+        // A reference to another sample (AntiPatterns builds AntiPatterns.Hosting9 so that one README command
+        // shows both) is dropped: the copy is built and formatted alone, never the repository's other sample.
+        projectXml.Descendants("ProjectReference")
+            .Where(e => Path.GetFullPath(Path.Combine(source, ((string)e.Attribute("Include")!).Replace('\\', Path.DirectorySeparatorChar)))
+                .StartsWith(Path.Combine(BuildInfo.RepositoryRoot, "samples") + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Remove();
 
         // Other project references (the runtime library a safe variant uses) still point into the repository.
         foreach (var reference in projectXml.Descendants("ProjectReference"))

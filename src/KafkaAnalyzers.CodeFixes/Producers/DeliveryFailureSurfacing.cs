@@ -119,6 +119,15 @@ internal static class DeliveryFailureSurfacing
     public static bool HasFailureField(INamedTypeSymbol type, string name)
         => type.GetMembers(name).Any(IsFailureField);
 
+    /// <summary>
+    /// The capture needs a field, and there is one place to add it: the type is declared once. A partial type
+    /// declared in several parts gets no capture fix (unless one part already has the field): Fix All in a
+    /// project fixes each document on its own and would add the field to every part (CS0102/CS0229; found by the
+    /// real-code run on confluent-kafka-dotnet's integration tests, one partial class across a hundred files).
+    /// </summary>
+    public static bool CanCaptureIn(INamedTypeSymbol type, string name)
+        => HasFailureField(type, name) || type.DeclaringSyntaxReferences.Length == 1;
+
     private static bool IsFailureField(ISymbol member)
         => member is IFieldSymbol { Type: { Name: "Exception", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 

@@ -194,6 +194,11 @@ public sealed class DeliveryHandlerCodeFixProvider : CodeFixProvider
             }
 
             field = DeliveryFailureSurfacing.FailureFieldName(type);
+            if (!DeliveryFailureSurfacing.CanCaptureIn(type, field))
+            {
+                return null;
+            }
+
             isStatic = DeliveryFailureSurfacing.IsStaticContext(model, position);
             if (DeliveryFailureSurfacing.HasFailureField(type, field))
             {
@@ -359,6 +364,11 @@ public sealed class DeliveryHandlerCodeFixProvider : CodeFixProvider
             }
 
             field = DeliveryFailureSurfacing.FailureFieldName(type);
+            if (!DeliveryFailureSurfacing.CanCaptureIn(type, field))
+            {
+                return null;
+            }
+
             isStatic = DeliveryFailureSurfacing.IsStaticContext(model, produce.SpanStart);
             if (DeliveryFailureSurfacing.HasFailureField(type, field))
             {

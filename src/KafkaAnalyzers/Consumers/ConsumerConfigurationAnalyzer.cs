@@ -27,7 +27,7 @@ internal sealed class ConsumerConfigurationAnalyzer : KafkaTypeAnalyzer
         foreach (var config in analysis.Configurations.Contexts)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (config.Role != ClientRole.Consumer)
+            if (config.Role != ClientRole.Consumer || config.IsBuiltToFail)
             {
                 continue;
             }

@@ -157,6 +157,7 @@ internal sealed partial class ConsumerFlowAnalyzer
                 continue;
             }
 
+            bool? fallbacks = null;
             foreach (var call in instance.Calls)
             {
                 if (call.Method is not (ConsumerMethod.Close or ConsumerMethod.Dispose)
@@ -175,6 +176,19 @@ internal sealed partial class ConsumerFlowAnalyzer
                     continue;
                 }
 
+                // Another member waits for the loop and then closes or disposes the consumer (confluent-kafka-dotnet's
+                // VerifiableClient: Run() cancels, waits for the consume task, closes, disposes and nulls the field):
+                // this Close/Dispose is the fallback for when that shutdown did not run, not the shutdown itself.
+                fallbacks ??= ProperShutdown.ElsewhereThanFallbacks(
+                    instance.Calls.Where(c => c.Method is ConsumerMethod.Close or ConsumerMethod.Dispose).Select(c => (IOperation)c.Invocation),
+                    function => WaitsIn(function),
+                    flow,
+                    analysis.CancellationToken);
+                if (fallbacks == true)
+                {
+                    continue;
+                }
+
                 reporter.Report(
                     Descriptors.KAFKA102_OffsetsFromWorkerThreads,
                     call.Invocation.Syntax.GetLocation(),
@@ -189,17 +203,7 @@ internal sealed partial class ConsumerFlowAnalyzer
         var root = OperationIndex.Root(call);
         foreach (var node in root.Descendants())
         {
-            if (!node.IsBefore(call) || node.EnclosingFunction() is not null)
-            {
-                continue;
-            }
-
-            if (node is IAwaitOperation)
-            {
-                return true;
-            }
-
-            if (node is IInvocationOperation invocation && invocation.TargetMethod.Name is "Wait" or "Join" or "WaitAll" or "GetResult" or "WaitOne")
+            if (node.IsBefore(call) && node.EnclosingFunction() is null && IsWait(node))
             {
                 return true;
             }
@@ -207,6 +211,14 @@ internal sealed partial class ConsumerFlowAnalyzer
 
         return false;
     }
+
+    /// <summary>The waits (await, Wait, Join...) of <paramref name="function"/> itself, not of the lambdas in it.</summary>
+    private static IReadOnlyList<IOperation> WaitsIn(IOperation function)
+        => function.Descendants().Where(node => IsWait(node) && FlowGraphs.FunctionOf(node) == function).ToList();
+
+    private static bool IsWait(IOperation node)
+        => node is IAwaitOperation
+           || (node is IInvocationOperation invocation && invocation.TargetMethod.Name is "Wait" or "Join" or "WaitAll" or "GetResult" or "WaitOne");
 
     /// <summary>
     /// The loop runs on a thread of its own: in a lambda handed to Task.Run/StartNew/a thread, in a method
@@ -424,12 +436,12 @@ internal sealed partial class ConsumerFlowAnalyzer
                 return true;
             case IInvocationOperation { TargetMethod.ContainingType.Name: "TimeSpan", Arguments.Length: 1 } factory
                 when factory.TargetMethod.Name.StartsWith("From", System.StringComparison.Ordinal)
-                     && factory.Arguments[0].Value.WalkDownConversions().ConstantValue is { HasValue: true, Value: var number }
-                     && System.Convert.ToDouble(number, System.Globalization.CultureInfo.InvariantCulture) == 0:
+                     && factory.Arguments[0].Value.WalkDownConversions().TryGetConstantNumber(out var number)
+                     && number == 0:
                 return true;
             case IObjectCreationOperation { Type.Name: "TimeSpan", Arguments.Length: 1 } creation
-                when creation.Arguments[0].Value.WalkDownConversions().ConstantValue is { HasValue: true, Value: var ticks }
-                     && System.Convert.ToInt64(ticks, System.Globalization.CultureInfo.InvariantCulture) == 0:
+                when creation.Arguments[0].Value.WalkDownConversions().TryGetConstantNumber(out var ticks)
+                     && ticks == 0:
                 return true;
             default:
                 return false;

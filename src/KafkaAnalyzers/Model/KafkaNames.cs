@@ -12,8 +12,8 @@ namespace KafkaAnalyzers.Model;
 /// <summary>
 /// The identifiers through which source code can reach Confluent.Kafka, collected once per compilation:
 /// the names of Confluent.Kafka's public types and of their methods and properties, of every type (in
-/// source or in a referenced library) derived from one of them and of its members, and of using aliases
-/// that name them. A type none of whose identifiers is one of these cannot touch Confluent.Kafka: the
+/// source or in a referenced library) derived from one of them and of its members, of using aliases
+/// that name them, and Confluent.SchemaRegistry's <c>SchemaRegistryConfig</c> (KAFKA202). A type none of whose identifiers is one of these cannot touch Confluent.Kafka: the
 /// per-type gate (<see cref="KafkaTypeGate"/>) reads only its syntax tokens.
 /// </summary>
 /// <remarks>
@@ -85,6 +85,14 @@ internal sealed class KafkaNames
         }
 
         AddDerived(compilation.Assembly.GlobalNamespace, kafka, names, metadata: false, cancellationToken);
+
+        // Confluent.SchemaRegistry's SchemaRegistryConfig is no Kafka type but KAFKA202 reads its writes; its
+        // certificate-verification property shares the name of ClientConfig's, already collected above.
+        if (symbols.SchemaRegistryConfig is { } registry)
+        {
+            names.Add(registry.Name);
+        }
+
         AddAliases(compilation, names, cancellationToken);
         return new KafkaNames(names);
     }

@@ -48,6 +48,35 @@ internal sealed class KafkaSymbols
         DependentProducerBuilder = Get(compilation, "Confluent.Kafka.DependentProducerBuilder`2");
         DeliveryReport = Get(compilation, "Confluent.Kafka.DeliveryReport`2");
         IConsumerConsume = IConsumer is null ? ImmutableArray<IMethodSymbol>.Empty : Methods(IConsumer, "Consume");
+
+        // Confluent.SchemaRegistry (KAFKA202): by name, only from that assembly; the analyzers never reference it.
+        SchemaRegistryConfig = SchemaRegistry.Config(compilation);
+        SchemaRegistryKeys = SchemaRegistry.Keys(SchemaRegistryConfig);
+    }
+
+    /// <summary>Confluent.SchemaRegistry's <c>SchemaRegistryConfig</c>; null when the compilation does not reference Confluent.SchemaRegistry.</summary>
+    public INamedTypeSymbol? SchemaRegistryConfig { get; }
+
+    /// <summary>The key each typed <c>SchemaRegistryConfig</c> property writes (<c>EnableSslCertificateVerification</c> → <c>schema.registry.enable.ssl.certificate.verification</c>).</summary>
+    public ImmutableDictionary<string, string> SchemaRegistryKeys { get; }
+
+    /// <summary>A <c>SchemaRegistryConfig</c> or a class derived from it (not a Kafka client configuration: it never reaches librdkafka).</summary>
+    public bool IsSchemaRegistryConfigType(ITypeSymbol? type)
+    {
+        if (SchemaRegistryConfig is null)
+        {
+            return false;
+        }
+
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, SchemaRegistryConfig))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public INamedTypeSymbol? DependentProducerBuilder { get; }
@@ -126,8 +155,9 @@ internal sealed class KafkaSymbols
     }
 
     /// <summary>
-    /// The operation creates, calls or reads a member of a Confluent.Kafka type: the cheap test that
-    /// decides whether a type is worth modelling at all.
+    /// The operation creates, calls or reads a member of a Confluent.Kafka type (or of Confluent.SchemaRegistry's
+    /// <c>SchemaRegistryConfig</c>, which KAFKA202 reads): the cheap test that decides whether a type is worth
+    /// modelling at all.
     /// </summary>
     public bool IsFromKafka(IOperation operation)
     {
@@ -142,7 +172,8 @@ internal sealed class KafkaSymbols
         // A user subclass of a Confluent type (a config or builder of the application's own) counts too.
         for (var current = type; current is not null; current = current.BaseType)
         {
-            if (SymbolEqualityComparer.Default.Equals(current.ContainingAssembly, Config.ContainingAssembly))
+            if (SymbolEqualityComparer.Default.Equals(current.ContainingAssembly, Config.ContainingAssembly)
+                || (SchemaRegistryConfig is not null && SymbolEqualityComparer.Default.Equals(current, SchemaRegistryConfig)))
             {
                 return true;
             }

@@ -116,6 +116,32 @@ internal static class OperationExtensions
     public static bool IsBefore(this IOperation operation, IOperation other)
         => operation.Syntax.SyntaxTree == other.Syntax.SyntaxTree && operation.Syntax.SpanStart < other.Syntax.SpanStart;
 
+    /// <summary>
+    /// A constant of a numeric type, <c>char</c> included (C# converts it to a number implicitly), as a double.
+    /// False for anything else: a string or null where broken code puts one (never <c>Convert.ToDouble</c>
+    /// on the constant, which throws for a char or a non-numeric string).
+    /// </summary>
+    public static bool TryGetConstantNumber(this IOperation? operation, out double value)
+    {
+        value = operation?.ConstantValue is { HasValue: true, Value: { } constant } ? constant switch
+        {
+            int i => i,
+            long l => l,
+            double d => d,
+            float f => f,
+            decimal m => (double)m,
+            short s => s,
+            ushort us => us,
+            byte b => b,
+            sbyte sb => sb,
+            uint ui => ui,
+            ulong ul => ul,
+            char c => c,
+            _ => double.NaN,
+        } : double.NaN;
+        return !double.IsNaN(value);
+    }
+
     public static bool TryGetConstantString(this IOperation? operation, out string value)
     {
         value = string.Empty;

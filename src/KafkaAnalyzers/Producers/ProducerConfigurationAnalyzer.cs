@@ -34,7 +34,7 @@ internal sealed class ProducerConfigurationAnalyzer : KafkaTypeAnalyzer
         foreach (var config in analysis.Configurations.Contexts)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (config.Role != ClientRole.Producer)
+            if (config.Role != ClientRole.Producer || config.IsBuiltToFail)
             {
                 continue;
             }

@@ -108,15 +108,15 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
             return;
         }
 
-        // Each method that disposes the field: everything produced earlier may still be queued when it starts.
-        var groups = instance.Disposals.GroupBy(d => FlowGraphs.FunctionOf(d)).ToList();
-        if (groups.Count > 1 && groups.Any(g => FlushesBeforeEveryDisposal(analysis, instance, g.Key, g.ToImmutableArray(), flushingMethods, context)))
+        // One method shuts the producer down properly (flush, look at the count, dispose); the other
+        // disposals are fallbacks for when it did not run (confluent-kafka-dotnet's VerifiableClient).
+        if (ProperShutdown.ElsewhereThanFallbacks(instance.Disposals, function => AccountingFlushes(instance, function, flushingMethods), analysis.Symbols.Flow, context.CancellationToken))
         {
-            // One method shuts the producer down properly (flush, look at the count, dispose); the other
-            // disposals are fallbacks for when it did not run (confluent-kafka-dotnet's VerifiableClient).
             return;
         }
 
+        // Each method that disposes the field: everything produced earlier may still be queued when it starts.
+        var groups = instance.Disposals.GroupBy(d => FlowGraphs.FunctionOf(d)).ToList();
         foreach (var group in groups)
         {
             var disposals = group.ToImmutableArray();
@@ -125,19 +125,11 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
         }
     }
 
-    private static bool FlushesBeforeEveryDisposal(KafkaTypeAnalysis analysis, ProducerInstance instance, IOperation function, ImmutableArray<IOperation> disposals, HashSet<IMethodSymbol> flushingMethods, SymbolAnalysisContext context)
-    {
-        var clears = instance.Flushes.Where(f => f.Accounts && InFunction(f.Invocation, function)).Select(f => FlowPoint(f.Invocation))
+    /// <summary>The flushes in <paramref name="function"/> whose count is read, and its calls to methods that flush so.</summary>
+    private static IReadOnlyList<IOperation> AccountingFlushes(ProducerInstance instance, IOperation function, HashSet<IMethodSymbol> flushingMethods)
+        => instance.Flushes.Where(f => f.Accounts && InFunction(f.Invocation, function)).Select(f => FlowPoint(f.Invocation))
             .Concat(CallsTo(flushingMethods, function))
             .ToList();
-        if (clears.Count == 0)
-        {
-            return false;
-        }
-
-        var answer = ControlFlowPaths.Ask(new PathQuestion(null, disposals, Array.Empty<IOperation>(), clears, startMarked: true), analysis.Symbols.Flow, context.CancellationToken);
-        return answer.Answered && answer.ReachedMarked.IsEmpty;
-    }
 
     private static void AskAndReport(
         KafkaTypeAnalysis analysis,

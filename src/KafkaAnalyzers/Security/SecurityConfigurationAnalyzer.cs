@@ -35,6 +35,12 @@ internal sealed class SecurityConfigurationAnalyzer : KafkaTypeAnalyzer
             ReportVerificationDisabled(write, configurations.Contexts, reporter);
         }
 
+        foreach (var write in configurations.SchemaRegistryWrites)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            ReportRegistryVerificationDisabled(write, configurations.SchemaRegistryContexts, reporter);
+        }
+
         foreach (var config in configurations.Contexts)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -81,7 +87,47 @@ internal sealed class SecurityConfigurationAnalyzer : KafkaTypeAnalyzer
             return;
         }
 
-        reporter.Report(Descriptors.KAFKA202_TlsVerificationDisabled, write.Location, RemoveWrite(), additionalLocations: null, what, verification);
+        reporter.Report(Descriptors.KAFKA202_TlsVerificationDisabled, write.Location, RemoveWrite(), additionalLocations: null, what, verification, "the broker");
+    }
+
+    /// <summary>
+    /// <c>SchemaRegistryConfig.EnableSslCertificateVerification = false</c> (or its key through <c>Set</c>):
+    /// CachedSchemaRegistryClient then accepts any server certificate. The client reads the value with
+    /// <c>bool.Parse</c>, so only <c>true</c>/<c>false</c> in any case count (other values make it throw).
+    /// </summary>
+    private static void ReportRegistryVerificationDisabled(ConfigWrite write, ImmutableArray<ConfigContext> contexts, DeduplicatingReporter reporter)
+    {
+        if (write.CanonicalKey != SchemaRegistry.EnableSslCertificateVerification
+            || !write.HasConstantValue || !bool.TryParse(write.Value, out var enabled) || enabled
+            || WriteGuards.IsGuarded(write.Operation) || RegistryNeverUsedOverNetworkTls(write, contexts))
+        {
+            return;
+        }
+
+        var what = write.IsStringKey ? $"'{write.Key}' = '{write.Value}'" : $"{write.Property!.Name} = false";
+        reporter.Report(Descriptors.KAFKA202_TlsVerificationDisabled, write.Location, RemoveWrite(), additionalLocations: null, what, "certificate", "the schema registry");
+    }
+
+    /// <summary>Every registry configuration this write takes effect in lists only <c>http://</c> URLs or URLs on this machine.</summary>
+    private static bool RegistryNeverUsedOverNetworkTls(ConfigWrite write, ImmutableArray<ConfigContext> contexts)
+    {
+        var reached = false;
+        foreach (var config in contexts)
+        {
+            if (config.State.Get(write.CanonicalKey!).Write != write)
+            {
+                continue;
+            }
+
+            reached = true;
+            var urls = config.State.Get(SchemaRegistry.Url);
+            if (!urls.IsKnown || !RegistryUrls.NoTlsOverNetwork(urls.Value))
+            {
+                return false;
+            }
+        }
+
+        return reached;
     }
 
     /// <summary>

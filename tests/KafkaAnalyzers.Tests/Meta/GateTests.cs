@@ -113,6 +113,39 @@ public class GateTests
         Assert.True(Gate(source, "ViaSubclassMember"));
     }
 
+    [Fact]
+    public void Gate_lets_through_a_type_that_only_uses_the_schema_registry_config()
+    {
+        // Confluent.SchemaRegistry's SchemaRegistryConfig is no Kafka type, but KAFKA202 reads its writes.
+        const string source = """
+            public sealed class Schemas
+            {
+                public object Create() => new Confluent.SchemaRegistry.SchemaRegistryConfig { Url = "https://registry.internal:8081" };
+            }
+
+            public sealed class Other
+            {
+                public string Url { get; set; } = "https://example.org";
+            }
+            """;
+
+        Assert.True(Gate(source, "Schemas"));
+        Assert.False(Gate(source, "Other"));
+    }
+
+    [Fact]
+    public async Task Analyses_a_type_that_only_writes_a_schema_registry_config()
+    {
+        const string source = """
+            public sealed class Schemas
+            {
+                public void Relax(Confluent.SchemaRegistry.SchemaRegistryConfig config) => config.MaxCachedSchemas = 10;
+            }
+            """;
+
+        Assert.True(await IsAnalysedAsync(source, "Schemas"));
+    }
+
     private static bool Gate(string source, string typeName)
     {
         var compilation = CSharpCompilation.Create(

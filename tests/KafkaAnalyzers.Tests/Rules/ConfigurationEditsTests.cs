@@ -390,5 +390,5 @@ public class ConfigurationEditsTests
             """);
 
     private static Microsoft.CodeAnalysis.Testing.DiagnosticResult Disabled(int marker)
-        => VerifyCS.Diagnostic(Descriptors.KAFKA202_TlsVerificationDisabled).WithLocation(marker).WithArguments("EnableSslCertificateVerification = false", "certificate");
+        => VerifyCS.Diagnostic(Descriptors.KAFKA202_TlsVerificationDisabled).WithLocation(marker).WithArguments("EnableSslCertificateVerification = false", "certificate", "the broker");
 }

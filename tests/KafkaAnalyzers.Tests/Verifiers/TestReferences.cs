@@ -6,12 +6,19 @@ namespace KafkaAnalyzers.Tests.Verifiers;
 
 /// <summary>
 /// Compilation references for test sources: the .NET 10 reference assemblies held in-process
-/// (no download at test time), Confluent.Kafka 2.16.0 and the Microsoft.Extensions abstractions
-/// real services bind and register their Kafka clients with.
+/// (no download at test time), Confluent.Kafka 2.16.0, Confluent.SchemaRegistry 2.16.0 and the
+/// Microsoft.Extensions abstractions real services bind and register their Kafka clients with.
 /// </summary>
 internal static class TestReferences
 {
     public static readonly ReferenceAssemblies ReferenceAssemblies = new("net10.0");
+
+    /// <summary>
+    /// Confluent.SchemaRegistry 2.16.0 (KAFKA202 reads its SchemaRegistryConfig), from the NuGet cache: the test
+    /// project downloads it; the analyzers resolve it by name and never reference it.
+    /// </summary>
+    public static readonly string SchemaRegistryPath = System.IO.Path.Combine(
+        TestEnvironment.NuGetPackageRoot, "confluent.schemaregistry", "2.16.0", "lib", "net8.0", "Confluent.SchemaRegistry.dll");
 
     public static readonly ImmutableArray<MetadataReference> All = Build();
 
@@ -49,6 +56,7 @@ internal static class TestReferences
             builder.Add(MetadataReference.CreateFromFile(type.Assembly.Location));
         }
 
+        builder.Add(MetadataReference.CreateFromFile(SchemaRegistryPath));
         return builder.ToImmutable();
     }
 
@@ -79,6 +87,14 @@ internal static class TestReferences
             .Append(MetadataReference.CreateFromFile(path))
             .ToImmutableArray();
     }
+
+    /// <summary>
+    /// Microsoft.Extensions.Hosting (the host itself, not the abstractions) of the given major version from the
+    /// NuGet cache (9: downloaded by the test project), for sources that build a host on that version.
+    /// </summary>
+    public static MetadataReference HostingAssembly(int major)
+        => MetadataReference.CreateFromFile(System.IO.Path.Combine(
+            TestEnvironment.NuGetPackageRoot, "microsoft.extensions.hosting", $"{major}.0.0", "lib", $"net{major}.0", "Microsoft.Extensions.Hosting.dll"));
 
     public static void AddTo(SolutionState state)
     {

@@ -41,6 +41,12 @@ internal sealed class ConfigContext
     /// </summary>
     public bool DefaultsApply => Builder is not null && Origin is not null && !State.OthersUnknown;
 
+    /// <summary>
+    /// The builder is created inside a test assertion that expects a throw (<see cref="TestCode.IsExpectedToThrow"/>):
+    /// the configuration is built to be rejected, no client ever runs with it, and the configuration rules stay silent.
+    /// </summary>
+    public bool IsBuiltToFail => Builder is not null && TestCode.IsExpectedToThrow(Builder);
+
     public Setting Get(string canonicalKey)
     {
         var setting = State.Get(canonicalKey);

@@ -27,8 +27,10 @@ internal sealed class ConfigWrite
         IOperation? keyOperation,
         IOperation? valueOperation,
         IPropertySymbol? property,
-        bool isConditional)
+        bool isConditional,
+        bool isSchemaRegistry = false)
     {
+        IsSchemaRegistry = isSchemaRegistry;
         Operation = operation;
         Form = form;
         Key = key;
@@ -69,6 +71,9 @@ internal sealed class ConfigWrite
 
     /// <summary>A typed setter assigned <c>null</c>: the key is removed and the default applies.</summary>
     public bool Removes { get; }
+
+    /// <summary>A write on Confluent.SchemaRegistry's <c>SchemaRegistryConfig</c>: its key is a <c>schema.registry.*</c> key, not librdkafka's.</summary>
+    public bool IsSchemaRegistry { get; }
 
     public Location Location => Operation.Syntax.GetLocation();
 

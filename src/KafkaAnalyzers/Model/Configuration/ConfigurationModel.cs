@@ -43,6 +43,15 @@ internal sealed class ConfigurationModel
 
     public ImmutableArray<ConfigContext> Contexts { get; private set; } = ImmutableArray<ConfigContext>.Empty;
 
+    /// <summary>
+    /// Writes on Confluent.SchemaRegistry's <c>SchemaRegistryConfig</c> (tracked like client configurations,
+    /// kept apart from <see cref="Writes"/>: their keys never reach librdkafka).
+    /// </summary>
+    public ImmutableArray<ConfigWrite> SchemaRegistryWrites { get; private set; } = ImmutableArray<ConfigWrite>.Empty;
+
+    /// <summary>Each <c>SchemaRegistryConfig</c> created here, with its settings at the end of the code that fills it (no defaults apply).</summary>
+    public ImmutableArray<ConfigContext> SchemaRegistryContexts { get; private set; } = ImmutableArray<ConfigContext>.Empty;
+
     public static ConfigurationModel Create(KafkaSymbols symbols, OperationIndex index, CancellationToken cancellationToken)
     {
         var model = new ConfigurationModel(symbols, index, cancellationToken);
@@ -98,10 +107,16 @@ internal sealed class ConfigurationModel
 
         CollectUntrackedWrites();
         Contexts = BuildContexts();
-        Writes = _writes.Values
+        var writes = _writes.Values
             .Where(w => !_writeOwners.TryGetValue(w, out var owner) || owner.FeedsKafka)
             .OrderBy(w => w.Operation.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal)
             .ThenBy(w => w.Operation.Syntax.SpanStart)
+            .ToList();
+        Writes = writes.Where(w => !w.IsSchemaRegistry).ToImmutableArray();
+        SchemaRegistryWrites = writes.Where(w => w.IsSchemaRegistry).ToImmutableArray();
+        SchemaRegistryContexts = _configs.Distinct()
+            .Where(c => c.IsSchemaRegistry && c.IsVisible)
+            .Select(c => new ConfigContext(ClientRole.Unknown, StateAt(c, at: null, depth: 0), c.PrimaryOrigin, builder: null))
             .ToImmutableArray();
     }
 
@@ -111,7 +126,7 @@ internal sealed class ConfigurationModel
 
     private ConfigShape? ShapeOf(ITypeSymbol? type)
     {
-        if (_symbols.IsKafkaConfigType(type))
+        if (_symbols.IsKafkaConfigType(type) || _symbols.IsSchemaRegistryConfigType(type))
         {
             return ConfigShape.Typed;
         }
@@ -133,12 +148,14 @@ internal sealed class ConfigurationModel
     private TrackedConfig Track(IOperation creation, ConfigShape shape)
     {
         var config = new TrackedConfig(creation, shape, creation.Type!);
+        config.IsSchemaRegistry = _symbols.IsSchemaRegistryConfigType(creation.Type);
         _byOrigin[creation] = config;
         _configs.Add(config);
 
         if (creation is IObjectCreationOperation objectCreation)
         {
-            if (shape == ConfigShape.Typed && !_symbols.IsConfluentConfigType(creation.Type))
+            if (shape == ConfigShape.Typed && !_symbols.IsConfluentConfigType(creation.Type)
+                && !SymbolEqualityComparer.Default.Equals(creation.Type, _symbols.SchemaRegistryConfig))
             {
                 // A user subclass: its constructor may set anything before the initializer runs.
                 config.StartsInvisible = true;
@@ -365,19 +382,23 @@ internal sealed class ConfigurationModel
             return existing;
         }
 
+        var registry = _symbols.IsSchemaRegistryConfigType(property.Property.ContainingType);
         var write = new ConfigWrite(
             assignment,
             ConfigWriteForm.Property,
-            LibrdkafkaProperties.KeyForProperty(property.Property.Name),
+            registry
+                ? _symbols.SchemaRegistryKeys.TryGetValue(property.Property.Name, out var registryKey) ? registryKey : null
+                : LibrdkafkaProperties.KeyForProperty(property.Property.Name),
             keyOperation: null,
             value,
             property.Property,
-            conditional);
+            conditional,
+            registry);
         _writes[assignment] = write;
         return write;
     }
 
-    private ConfigWrite Write(IOperation operation, ConfigWriteForm form, IOperation? key, IOperation? value, bool conditional)
+    private ConfigWrite Write(IOperation operation, ConfigWriteForm form, IOperation? key, IOperation? value, bool conditional, bool schemaRegistry = false)
     {
         if (_writes.TryGetValue(operation, out var existing))
         {
@@ -385,7 +406,7 @@ internal sealed class ConfigurationModel
         }
 
         var keyText = key.TryGetConstantString(out var text) ? text : null;
-        var write = new ConfigWrite(operation, form, keyText, key, value, property: null, conditional);
+        var write = new ConfigWrite(operation, form, keyText, key, value, property: null, conditional, schemaRegistry);
         _writes[operation] = write;
         return write;
     }
@@ -427,7 +448,7 @@ internal sealed class ConfigurationModel
                 _ => null,
             };
             if (target is IPropertyReferenceOperation { Property.IsIndexer: false } property
-                && _symbols.IsKafkaConfigType(property.Property.ContainingType)
+                && (_symbols.IsKafkaConfigType(property.Property.ContainingType) || _symbols.IsSchemaRegistryConfigType(property.Property.ContainingType))
                 && !_writes.ContainsKey(operation))
             {
                 var value = operation is ISimpleAssignmentOperation simple ? simple.Value : null;
@@ -440,19 +461,25 @@ internal sealed class ConfigurationModel
             _cancellationToken.ThrowIfCancellationRequested();
             if (IsConfigSet(invocation) && !_writes.ContainsKey(invocation))
             {
-                Write(invocation, ConfigWriteForm.SetCall, invocation.Arguments[0].Value, invocation.Arguments[1].Value, conditional: true);
+                Write(invocation, ConfigWriteForm.SetCall, invocation.Arguments[0].Value, invocation.Arguments[1].Value, conditional: true, IsRegistrySet(invocation));
             }
         }
     }
 
-    /// <summary><c>config.Set(key, value)</c> on a client configuration (Set is declared on Config, so the receiver decides).</summary>
+    /// <summary><c>config.Set(key, value)</c> on a client configuration (Set is declared on Config, so the receiver decides), or on a <c>SchemaRegistryConfig</c>.</summary>
     private bool IsConfigSet(IInvocationOperation invocation)
-        => invocation.Arguments.Length == 2
+        => IsRegistrySet(invocation)
+           || (invocation.Arguments.Length == 2
            && invocation.TargetMethod.Name == "Set"
            && _symbols.IsKafkaConfigType(invocation.TargetMethod.ContainingType)
            && (invocation.Instance?.Type is not { } receiver
                || _symbols.IsKafkaConfigType(receiver)
-               || (receiver is ITypeParameterSymbol parameter && parameter.ConstraintTypes.Any(_symbols.IsKafkaConfigType)));
+               || (receiver is ITypeParameterSymbol parameter && parameter.ConstraintTypes.Any(_symbols.IsKafkaConfigType))));
+
+    private bool IsRegistrySet(IInvocationOperation invocation)
+        => invocation.Arguments.Length == 2
+           && invocation.TargetMethod.Name == "Set"
+           && _symbols.IsSchemaRegistryConfigType(invocation.TargetMethod.ContainingType);
 
     // ---- Events: what happens to a tracked configuration after it is created --------------------
 
@@ -553,10 +580,10 @@ internal sealed class ConfigurationModel
         var method = invocation.TargetMethod;
         if (IsConfigSet(invocation))
         {
-            return Record(config, invocation, Write(invocation, ConfigWriteForm.SetCall, invocation.Arguments[0].Value, invocation.Arguments[1].Value, conditional), external);
+            return Record(config, invocation, Write(invocation, ConfigWriteForm.SetCall, invocation.Arguments[0].Value, invocation.Arguments[1].Value, conditional, IsRegistrySet(invocation)), external);
         }
 
-        if (_symbols.IsKafkaConfigType(method.ContainingType))
+        if (_symbols.IsKafkaConfigType(method.ContainingType) || _symbols.IsSchemaRegistryConfigType(method.ContainingType))
         {
             return null;
         }
@@ -701,7 +728,7 @@ internal sealed class ConfigurationModel
         {
             // A configuration no builder in view consumes is reported only when it is handed on
             // (returned, passed or stored elsewhere); one that is only inspected never reaches a client.
-            if (!consumed.Contains(config) && config.FeedsKafka && (config.MayLeave || config.Holders.Count == 0) && !OnlyCopied(config, copySources))
+            if (!consumed.Contains(config) && config.FeedsKafka && !config.IsSchemaRegistry && (config.MayLeave || config.Holders.Count == 0) && !OnlyCopied(config, copySources))
             {
                 contexts.Add(new ConfigContext(TypeRole(config.KafkaType), StateAt(config, at: null, depth: 0), config.IsVisible ? config.PrimaryOrigin : null, builder: null));
             }
@@ -844,6 +871,9 @@ internal sealed class ConfigurationModel
         public bool IsField { get; set; }
 
         public bool IsStatic { get; set; }
+
+        /// <summary>A Confluent.SchemaRegistry <c>SchemaRegistryConfig</c>: never a client configuration.</summary>
+        public bool IsSchemaRegistry { get; set; }
 
 
         public bool IsVisible => !Ambiguous;

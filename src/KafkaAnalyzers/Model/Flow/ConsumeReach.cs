@@ -188,8 +188,8 @@ internal static class ConsumeReach
                 return field.Field.Name == "Zero" ? ConsumeWait.Finite : ConsumeWait.UntilMessage;
             case IInvocationOperation { TargetMethod.ContainingType.Name: "TimeSpan", Arguments.Length: 1 } from
                 when from.TargetMethod.Name.StartsWith("From", System.StringComparison.Ordinal)
-                     && from.Arguments[0].Value.WalkDownConversions().ConstantValue is { HasValue: true, Value: { } constant }:
-                return System.Convert.ToDouble(constant, System.Globalization.CultureInfo.InvariantCulture) < 0 ? ConsumeWait.UntilMessage : ConsumeWait.Finite;
+                     && from.Arguments[0].Value.WalkDownConversions().TryGetConstantNumber(out var constant):
+                return constant < 0 ? ConsumeWait.UntilMessage : ConsumeWait.Finite;
             default:
                 return ConsumeWait.Unknown;
         }

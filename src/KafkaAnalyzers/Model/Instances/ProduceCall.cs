@@ -14,7 +14,7 @@ internal sealed class ProduceCall
     {
         Invocation = invocation;
         IsInExpressionTree = inExpressionTree;
-        IsExpectedToThrow = InsideThrowsAssertion(invocation);
+        IsExpectedToThrow = TestCode.IsExpectedToThrow(invocation);
         Instance = instance;
         Handler = handler;
         Task = task;
@@ -50,34 +50,11 @@ internal sealed class ProduceCall
     /// <summary>Inside a lambda converted to an expression tree (a mock setup): it never runs.</summary>
     public bool IsInExpressionTree { get; }
 
-    /// <summary>
-    /// Inside a lambda handed to a test assertion that expects it to throw (<c>Assert.Throws(() =&gt; producer.Produce(...))</c>,
-    /// <c>ThrowsAsync</c>, <c>ThrowsAny</c>, MSTest's <c>ThrowsException</c>): the call is meant to fail, not to deliver.
-    /// </summary>
+    /// <summary>Inside a lambda handed to a test assertion that expects it to throw (<see cref="TestCode.IsExpectedToThrow"/>): the call is meant to fail, not to deliver.</summary>
     public bool IsExpectedToThrow { get; }
 
     /// <summary>A call the delivery rules look at: it runs, and is not meant to throw.</summary>
     public bool IsDelivering => !IsInExpressionTree && !IsExpectedToThrow;
-
-    private static bool InsideThrowsAssertion(IOperation operation)
-    {
-        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
-        {
-            if (parent is IAnonymousFunctionOperation lambda)
-            {
-                var creation = lambda.ParentIgnoringConversions(out _);
-                if (creation is IDelegateCreationOperation)
-                {
-                    creation = creation.ParentIgnoringConversions(out _);
-                }
-
-                return creation is IArgumentOperation { Parent: IInvocationOperation assertion }
-                       && assertion.TargetMethod.Name.StartsWith("Throws", System.StringComparison.Ordinal);
-            }
-        }
-
-        return false;
-    }
 
     private static IOperation? ArgumentFor(IInvocationOperation invocation, int ordinal)
     {

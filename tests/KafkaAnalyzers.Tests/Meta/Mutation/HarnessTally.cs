@@ -49,6 +49,10 @@ internal sealed class HarnessTally
 
     public string SummaryLine => $"mutation-harness: compilations={Compilations} diagnostics={Diagnostics} fixes={Fixes} exceptions={Exceptions}";
 
+    /// <summary>The summary's counters so far, for a long run's progress (not the summary's prefix, so scripts reading the summary skip it).</summary>
+    public string ProgressLine(long variants, long expected, TimeSpan elapsed)
+        => $"mutation-harness progress: variants={variants}/{expected} elapsed={elapsed.TotalSeconds:0}s compilations={Compilations} diagnostics={Diagnostics} fixes={Fixes} exceptions={Exceptions} failures={Failures.Count}";
+
     public void Compiled() => Interlocked.Increment(ref _compilations);
 
     public void Reported(string id, bool mutated)

@@ -25,6 +25,9 @@ internal sealed class MutationHarness
     private readonly ImmutableArray<CodeFixProvider> _fixes = KafkaAssemblies.CreateCodeFixes();
     private readonly ConcurrentDictionary<(bool, OutputKind, bool, int), Task<(Solution Solution, ProjectId Project)>> _templates = new();
 
+    private readonly HashSet<string> _printed = new(StringComparer.Ordinal);
+    private int _failuresSeen;
+
     public MutationHarness(HarnessSettings settings) => _settings = settings;
 
     public HarnessTally Tally => _tally;
@@ -137,12 +140,49 @@ internal sealed class MutationHarness
 
     // ---- running -------------------------------------------------------------------------------
 
-    public async Task RunAsync(IEnumerable<Variant> variants)
+    /// <summary>Runs every variant; every <see cref="HarnessSettings.ProgressEvery"/> variants, hands <paramref name="progress"/> a line with the counts so far.</summary>
+    public async Task RunAsync(IEnumerable<Variant> variants, long expected = 0, Action<string>? progress = null)
     {
+        var done = 0L;
+        var stopwatch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(
             variants,
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            async (variant, _) => await RunOneAsync(variant));
+            async (variant, _) =>
+            {
+                await RunOneAsync(variant);
+                var count = Interlocked.Increment(ref done);
+                if (progress is not null && _settings.ProgressEvery > 0)
+                {
+                    PrintNewFailures(progress);
+                    if (count % _settings.ProgressEvery == 0)
+                    {
+                        progress(_tally.ProgressLine(count, expected, stopwatch.Elapsed));
+                    }
+                }
+            });
+    }
+
+    /// <summary>Each failure signature once, when first seen, with its variant written out: a stopped long run keeps what it found.</summary>
+    private void PrintNewFailures(Action<string> progress)
+    {
+        if (_tally.Failures.Count == Volatile.Read(ref _failuresSeen))
+        {
+            return;
+        }
+
+        lock (_printed)
+        {
+            foreach (var failure in _tally.Failures.Skip(_failuresSeen))
+            {
+                _failuresSeen++;
+                if (_printed.Add(failure.Signature))
+                {
+                    var where = failure.Variant is { } variant ? $" on {variant.Describe()}; files in {HarnessTally.WriteOut(variant)}" : string.Empty;
+                    progress($"mutation-harness failure: {failure.Signature}{where}");
+                }
+            }
+        }
     }
 
     public async Task RunOneAsync(Variant variant)

@@ -893,4 +893,19 @@ public class Kafka301Tests
             }
         }
         """);
+
+    [Fact]
+    public Task Silent_for_schema_registry_keys_on_a_registry_config() => Verify("""
+        class Schemas
+        {
+            void Run()
+            {
+                // schema.registry.* keys belong to Confluent.SchemaRegistry's client, not to librdkafka.
+                var config = new Confluent.SchemaRegistry.SchemaRegistryConfig { Url = "https://registry.internal:8081" };
+                config.Set("schema.registry.basic.auth.credentials.source", "USER_INFO");
+                config.Set("schema.registry.enable.ssl.certificate.verification", "true");
+                using var client = new Confluent.SchemaRegistry.CachedSchemaRegistryClient(config);
+            }
+        }
+        """);
 }

@@ -175,7 +175,65 @@ public class KAFKA102Tests
             }
             """, Stop(0, "Close", "StopAsync"));
 
+    /// <summary>
+    /// The twin of <see cref="Silent_for_a_fallback_Dispose_next_to_a_proper_shutdown_confluent_VerifiableClient"/>:
+    /// Run() closes and disposes without waiting for the consume task, so no member shuts the consumer down
+    /// properly and Dispose() may run while the loop is inside Consume.
+    /// </summary>
+    [Fact]
+    public Task Flags_the_Dispose_when_the_other_shutdown_does_not_wait_for_the_loop()
+        => VerifyAsync(Rule, VerifiableConsumer(wait: "", marker: true), Stop(0, "Dispose", "Dispose"));
+
     // ---- negatives ------------------------------------------------------------------------------
+
+    /// <summary>
+    /// confluent-kafka-dotnet test/Confluent.Kafka.VerifiableClient/Program.cs:340: Dispose() disposes the consumer
+    /// if it is not null; Run() cancels, waits for the consume task, closes, disposes and nulls the field. The
+    /// Dispose() is the fallback for when Run() did not get that far (shared with KAFKA007: ProperShutdown).
+    /// </summary>
+    [Fact]
+    public Task Silent_for_a_fallback_Dispose_next_to_a_proper_shutdown_confluent_VerifiableClient()
+        => VerifyAsync(Rule, VerifiableConsumer(wait: "consumerTask.Wait();", marker: false));
+
+    private static string VerifiableConsumer(string wait, bool marker) => $$"""
+        public sealed class VerifiableConsumer : IDisposable
+        {
+            private IConsumer<Null, string> consumer;
+
+            public VerifiableConsumer(ConsumerConfig config) => consumer = new ConsumerBuilder<Null, string>(config).Build();
+
+            public void Dispose()
+            {
+                if (consumer != null)
+                {
+                    {{(marker ? "{|#0:consumer.Dispose()|}" : "consumer.Dispose()")}};
+                }
+            }
+
+            public void Run(string topic)
+            {
+                consumer.Subscribe(topic);
+                var cts = new CancellationTokenSource();
+                var ct = cts.Token;
+                var consumerTask = Task.Factory.StartNew(() =>
+                {
+                    while (!ct.IsCancellationRequested)
+                    {
+                        var cr = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                        Console.WriteLine(cr?.Message.Value);
+                    }
+                }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+                Console.ReadLine();
+                cts.Cancel();
+                {{wait}}
+                consumer.Close();
+                consumer.Dispose();
+                consumer = null;
+            }
+        }
+        """;
+
 
     [Fact]
     public Task Silent_for_a_task_run_that_hosts_the_only_poll_loop()

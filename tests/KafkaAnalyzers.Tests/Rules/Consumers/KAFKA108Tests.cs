@@ -43,6 +43,39 @@ public class KAFKA108Tests
     private static Task VerifyFix(string body, DiagnosticResult[] expected, string fixedBody)
         => VerifyCS.VerifyCodeFixAsync(Usings + body, expected, Usings + fixedBody);
 
+    // ---- test code that expects Build() to throw --------------------------------------------------
+
+    /// <summary>A configuration built inside Assert.Throws (confluent-kafka-dotnet's UnitTests shape) never runs: silent, as KAFKA110.</summary>
+    [Fact]
+    public Task Silent_inside_Assert_Throws()
+        => Verify("""
+            public static class Assert
+            {
+                public static T Throws<T>(Func<object> testCode) where T : Exception => throw new InvalidOperationException();
+            }
+
+            public class ConsumerTests
+            {
+                public void Rejects_a_consumer_without_group()
+                {
+                    Assert.Throws<ArgumentException>(() => new ConsumerBuilder<string, string>(new ConsumerConfig { SessionTimeoutMs = 6000, HeartbeatIntervalMs = 3000 }).Build());
+                }
+            }
+            """);
+
+    /// <summary>The twin of <see cref="Silent_inside_Assert_Throws"/>: the same configuration in a lambda handed to something else still reports.</summary>
+    [Fact]
+    public Task Flags_the_same_configuration_in_a_lambda_that_is_not_a_throws_assertion()
+        => Verify("""
+            public class ConsumerTests
+            {
+                public void Starts_a_consumer()
+                {
+                    System.Threading.Tasks.Task.Run(() => new ConsumerBuilder<string, string>(new ConsumerConfig { GroupId = "g", SessionTimeoutMs = 6000, {|#0:HeartbeatIntervalMs = 3000|} }).Build());
+                }
+            }
+            """, Expected(0, 6000, 3000));
+
     // ---- positives ------------------------------------------------------------------------------
 
     [Fact]

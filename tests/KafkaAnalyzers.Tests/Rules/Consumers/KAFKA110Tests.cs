@@ -207,6 +207,52 @@ public class KAFKA110Tests
             }
             """);
 
+    /// <summary>
+    /// confluent-kafka-dotnet test/Confluent.Kafka.UnitTests/Consumer.cs:32: the test checks that a consumer
+    /// without group.id does not build. Build() inside a lambda handed to Assert.Throws is meant to be rejected.
+    /// </summary>
+    [Fact]
+    public Task Silent_inside_Assert_Throws_confluent_UnitTests_Consumer_Constructor()
+        => VerifyAsync(Rule, """
+            public static class Assert
+            {
+                public static T Throws<T>(Action testCode) where T : Exception => throw new InvalidOperationException();
+                public static T Throws<T>(Func<object> testCode) where T : Exception => throw new InvalidOperationException();
+                public static void Contains(string expected, string actual) { }
+            }
+
+            public class ConsumerTests
+            {
+                public void Constructor()
+                {
+                    var config = new ConsumerConfig();
+                    var e = Assert.Throws<ArgumentException>(() => { var c = new ConsumerBuilder<byte[], byte[]>(config).Build(); });
+                    Assert.Contains("group.id", e.Message);
+                    Assert.Throws<ArgumentException>(() => new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { GroupId = "g", SessionTimeoutMs = 30000, MaxPollIntervalMs = 10000 }).Build());
+                }
+            }
+            """);
+
+    /// <summary>The twin of the Assert.Throws test: the same configurations built outside an assertion, or in a lambda handed to something else, still report.</summary>
+    [Fact]
+    public Task Flags_the_same_configurations_outside_a_throws_assertion()
+        => VerifyAsync(Rule, """
+            public static class Assert
+            {
+                public static void Contains(string expected, string actual) { }
+            }
+
+            public class ConsumerTests
+            {
+                public void Constructor()
+                {
+                    var config = {|#0:new ConsumerConfig()|};
+                    var c = new ConsumerBuilder<byte[], byte[]>(config).Build();
+                    Task.Run(() => new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { GroupId = "g", SessionTimeoutMs = 30000, {|#1:MaxPollIntervalMs = 10000|} }).Build());
+                }
+            }
+            """, NoGroup(0), MaxPoll(1, 10000, 30000));
+
     [Fact]
     public Task Silent_for_producer_configurations()
         => VerifyAsync(Rule, """

@@ -53,6 +53,26 @@ public class KAFKA112Tests
                         }
             """), Expected(0));
 
+    /// <summary>
+    /// Crash found by the long mutation run (seed 20261204, samples/ReliablePipeline/Scenario/TopicReadBack.cs with a
+    /// swapped literal): <c>TimeSpan.FromMilliseconds('c')</c> made the zero-timeout check call Convert.ToDouble on a
+    /// char (InvalidCastException, AD0001). A char constant is a number: '\0' is a zero timeout, 'c' is 99 ms; a string
+    /// where a number belongs (broken code) is no timeout the rule can read.
+    /// </summary>
+    [Fact]
+    public Task Reads_char_constants_as_timeouts_and_ignores_strings_long_mutation_run_TopicReadBack()
+        => VerifyAsync(Rule, Loop("""
+                        var zero = {|#0:_consumer.Consume(TimeSpan.FromMilliseconds('\0'))|};
+                        var busy = _consumer.Consume(TimeSpan.FromMilliseconds('c'));
+                        var ticks = _consumer.Consume(new TimeSpan('c'));
+                        var broken = _consumer.Consume(TimeSpan.FromSeconds({|CS1503:"zero"|}));
+                        var brokenTicks = _consumer.Consume(new TimeSpan({|CS1503:"zero"|}));
+                        if (zero is not null)
+                        {
+                            Apply(zero.Message.Value);
+                        }
+            """), Expected(0));
+
     [Fact]
     public Task Flags_when_the_only_await_is_on_the_message_path()
         => VerifyAsync(Rule, Loop("""

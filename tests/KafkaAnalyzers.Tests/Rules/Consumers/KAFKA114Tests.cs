@@ -104,6 +104,29 @@ public class KAFKA114Tests
                 }
             """), 9, Execute(0));
 
+    /// <summary>
+    /// The same Convert.ToDouble-on-a-char crash as KAFKA112's (long mutation run, seed 20261204), in the shared
+    /// ConsumeReach wait reading: a char timeout is a finite wait, a string where a number belongs is unknown.
+    /// </summary>
+    [Fact]
+    public Task Reads_a_char_timeout_as_finite_and_a_string_as_unknown_long_mutation_run()
+        => VerifyAsync(Rule, Worker("""
+                protected override async Task {|#0:ExecuteAsync|}(CancellationToken stoppingToken)
+                {
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        var result = _consumer.Consume(TimeSpan.FromSeconds('c'));
+                        var broken = _consumer.Consume(TimeSpan.FromSeconds({|CS1503:"soon"|}));
+                        if (result == null)
+                        {
+                            continue;
+                        }
+
+                        await HandleAsync(result.Message.Value);
+                    }
+                }
+            """), 9, Execute(0));
+
     [Fact]
     public Task Flags_a_loop_in_a_method_execute_calls()
         => VerifyAsync(Rule, Worker("""

@@ -591,6 +591,45 @@ public class KAFKA003Tests
         }
         """, Diagnostic(Descriptors.KAFKA009_RetriesOrTimeoutTooLow).WithLocation(0).WithArguments("MessageTimeoutMs is 3 ms, less than one request timeout plus linger (30005 ms)", "remove the override, or lower request.timeout.ms so a retry fits"));
 
+    // ---- test code that expects the rejection -------------------------------------------------
+
+    /// <summary>
+    /// Like confluent-kafka-dotnet's UnitTests (InvalidHandle.cs, Producer.cs): a Build() inside a lambda handed
+    /// to Assert.Throws is meant to be rejected, and no producer runs with that configuration (none of the
+    /// configuration rules report). Shared with KAFKA110 (TestCode.IsExpectedToThrow).
+    /// </summary>
+    [Fact]
+    public Task Silent_inside_Assert_Throws_for_every_configuration_rule() => VerifyAsync(AllRules, ProducerSources.Usings + """
+        public static class Assert
+        {
+            public static T Throws<T>(Action testCode) where T : Exception => throw new InvalidOperationException();
+            public static T Throws<T>(Func<object> testCode) where T : Exception => throw new InvalidOperationException();
+        }
+
+        public class ProducerTests
+        {
+            public void Rejects_leader_acks_with_idempotence()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true, Acks = Acks.Leader };
+                Assert.Throws<ArgumentException>(() => { var p = new ProducerBuilder<string, string>(config).Build(); });
+                Assert.Throws<ArgumentException>(() => new ProducerBuilder<string, string>(new ProducerConfig { EnableIdempotence = false, MessageSendMaxRetries = 0, Acks = Acks.None }).Build());
+            }
+        }
+        """);
+
+    /// <summary>The twin of the Assert.Throws test: the same configuration built in a test method outside an assertion still reports.</summary>
+    [Fact]
+    public Task Flags_the_same_configuration_outside_a_throws_assertion() => VerifyAsync(AllRules, ProducerSources.Usings + """
+        public class ProducerTests
+        {
+            public void Rejects_leader_acks_with_idempotence()
+            {
+                var config = new ProducerConfig { EnableIdempotence = true, {|#0:Acks = Acks.Leader|} };
+                Task.Run(() => { var p = new ProducerBuilder<string, string>(config).Build(); });
+            }
+        }
+        """, Rejected(0, "enable.idempotence requires acks=all, but acks is 1"));
+
     // ---- fix: make the conflicting setting compatible -------------------------------------------
 
     private static Task VerifyFix(string source, DiagnosticResult[] expected, string fixedSource)

@@ -387,4 +387,84 @@ public class KAFKA004FixTests
             void Publish(IProducer<string, string> producer, string json) => {|#0:producer.Produce("orders", new Message<string, string> { Value = json })|};
         }
         """, NoHandler(0));
+
+    /// <summary>
+    /// confluent-kafka-dotnet's integration tests (found by the real-code run): one partial class <c>Tests</c>
+    /// across many files, a Produce without a handler in several of them. Fix All in a project fixes each
+    /// document on its own, so the capture fix added a <c>deliveryFailure</c> field to every part (CS0229). With
+    /// more than one part and no such field yet, the capture fix is not offered.
+    /// </summary>
+    [Fact]
+    public Task No_capture_fix_for_a_partial_class_in_several_files_confluent_IntegrationTests()
+    {
+        var test = new Verifiers.CSharpCodeFixVerifier<KafkaAnalyzers.Producers.ProducerDeliveryAnalyzer, DeliveryHandlerCodeFixProvider>.Test();
+        foreach (var (path, source) in PartialTests(handler: false))
+        {
+            test.TestState.Sources.Add((path, source));
+            test.FixedState.Sources.Add((path, source));
+        }
+
+        test.DisabledDiagnostics.AddRange(new KafkaAnalyzers.Producers.ProducerDeliveryAnalyzer().SupportedDiagnostics.Select(d => d.Id).Where(id => id != "KAFKA004"));
+        test.ExpectedDiagnostics.Add(NoHandler(0));
+        test.ExpectedDiagnostics.Add(NoHandler(1));
+        return test.RunAsync();
+    }
+
+    /// <summary>The twin: the same partial class when one part already declares the captured-failure field gets the fix, which reuses it.</summary>
+    [Fact]
+    public Task Capture_fix_reuses_the_field_another_part_of_a_partial_class_declares()
+    {
+        var test = new Verifiers.CSharpCodeFixVerifier<KafkaAnalyzers.Producers.ProducerDeliveryAnalyzer, DeliveryHandlerCodeFixProvider>.Test();
+        var field = "\n    public partial class Tests\n    {\n        private Exception deliveryFailure;\n    }\n";
+        foreach (var (path, source) in PartialTests(handler: false))
+        {
+            test.TestState.Sources.Add((path, source));
+        }
+
+        foreach (var (path, source) in PartialTests(handler: true))
+        {
+            test.FixedState.Sources.Add((path, source));
+        }
+
+        test.TestState.Sources.Add(("/0/Field.cs", ProducerSources.Usings + field));
+        test.FixedState.Sources.Add(("/0/Field.cs", ProducerSources.Usings + field));
+        test.DisabledDiagnostics.AddRange(new KafkaAnalyzers.Producers.ProducerDeliveryAnalyzer().SupportedDiagnostics.Select(d => d.Id).Where(id => id != "KAFKA004"));
+        test.ExpectedDiagnostics.Add(NoHandler(0));
+        test.ExpectedDiagnostics.Add(NoHandler(1));
+        return test.RunAsync();
+    }
+
+    private static IEnumerable<(string Path, string Source)> PartialTests(bool handler)
+    {
+        foreach (var (name, marker) in new[] { ("AlterOffsets", 0), ("ListOffsets", 1) })
+        {
+            var call = handler
+                ? $$"""
+                    switch (Interlocked.Exchange(ref deliveryFailure, null))
+                            {
+                                case Exception failure:
+                                    throw new InvalidOperationException("A message produced earlier was not delivered to Kafka; see the inner exception.", failure);
+                            }
+
+                            producer.Produce("{{name}}", new Message<string, string> { Value = "v" }, report =>
+                            {
+                                if (report.Error.IsError)
+                                {
+                                    Interlocked.CompareExchange(ref deliveryFailure, new ProduceException<string, string>(report.Error, report), null);
+                                }
+                            });
+                    """
+                : $$"""{|#{{marker}}:producer.Produce("{{name}}", new Message<string, string> { Value = "v" })|};""";
+            yield return ($"/0/{name}.cs", ProducerSources.Usings + $$"""
+                public partial class Tests
+                {
+                    public void {{name}}(IProducer<string, string> producer)
+                    {
+                        {{call}}
+                        producer.Flush(TimeSpan.FromSeconds(10));
+                    }
+                }
+                """);
+        }
+    }
 }

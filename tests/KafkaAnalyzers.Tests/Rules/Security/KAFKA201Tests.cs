@@ -563,4 +563,18 @@ public class KAFKA201Tests
                 }
             }
             """);
+
+    [Fact]
+    public Task Silent_for_registry_settings_outside_the_rule()
+        // KAFKA201 covers client credentials; SchemaRegistryConfig's writes are kept apart (KAFKA202 reads them).
+        => VerifyAsync("""
+            class Schemas
+            {
+                object Create() => new Confluent.SchemaRegistry.SchemaRegistryConfig
+                {
+                    Url = "https://registry.internal:8081",
+                    SslKeystorePassword = "changeit-registry",
+                };
+            }
+            """);
 }

@@ -13,6 +13,7 @@ public class KAFKA202Tests
         using System;
         using System.Collections.Generic;
         using Confluent.Kafka;
+        using Confluent.SchemaRegistry;
         using Microsoft.Extensions.Configuration;
         using Microsoft.Extensions.Hosting;
         using Microsoft.Extensions.Options;
@@ -20,10 +21,13 @@ public class KAFKA202Tests
         """;
 
     private static DiagnosticResult Certificate(int marker, string what)
-        => VerifyCS.Diagnostic(Descriptors.KAFKA202_TlsVerificationDisabled).WithLocation(marker).WithArguments(what, "certificate");
+        => VerifyCS.Diagnostic(Descriptors.KAFKA202_TlsVerificationDisabled).WithLocation(marker).WithArguments(what, "certificate", "the broker");
 
     private static DiagnosticResult HostName(int marker, string what)
-        => VerifyCS.Diagnostic(Descriptors.KAFKA202_TlsVerificationDisabled).WithLocation(marker).WithArguments(what, "host name");
+        => VerifyCS.Diagnostic(Descriptors.KAFKA202_TlsVerificationDisabled).WithLocation(marker).WithArguments(what, "host name", "the broker");
+
+    private static DiagnosticResult Registry(int marker, string what)
+        => VerifyCS.Diagnostic(Descriptors.KAFKA202_TlsVerificationDisabled).WithLocation(marker).WithArguments(what, "certificate", "the schema registry");
 
     private static Task VerifyAsync(string body, params DiagnosticResult[] expected) => VerifyCS.VerifyAnalyzerAsync(Usings + body, expected);
 
@@ -812,4 +816,322 @@ public class KAFKA202Tests
                 }
             }
             """);
+
+    // ---- Confluent.SchemaRegistry's SchemaRegistryConfig ---------------------------------------------
+
+    [Fact]
+    public Task Flags_registry_certificate_verification_off_in_object_initializer()
+        => VerifyAsync("""
+            class Schemas
+            {
+                public ISchemaRegistryClient Create() => new CachedSchemaRegistryClient(new SchemaRegistryConfig
+                {
+                    Url = "https://registry.internal:8081",
+                    {|#0:EnableSslCertificateVerification = false|},
+                });
+            }
+            """, Registry(0, "EnableSslCertificateVerification = false"));
+
+    [Fact]
+    public Task Flags_registry_assignment_and_set_with_any_case_bool_parse_accepts()
+        => VerifyAsync("""
+            class Schemas
+            {
+                void Run()
+                {
+                    var config = new SchemaRegistryConfig { Url = "https://registry.internal:8081" };
+                    {|#0:config.EnableSslCertificateVerification = false|};
+                    {|#1:config.Set("schema.registry.enable.ssl.certificate.verification", " FALSE ")|};
+                    using var client = new CachedSchemaRegistryClient(config);
+                }
+            }
+            """,
+            Registry(0, "EnableSslCertificateVerification = false"),
+            Registry(1, "'schema.registry.enable.ssl.certificate.verification' = ' FALSE '"));
+
+    [Fact]
+    public Task Flags_a_registry_config_passed_in_bound_options_and_a_configure_lambda()
+        => VerifyAsync("""
+            class Schemas
+            {
+                public static void Relax(SchemaRegistryConfig config) => {|#0:config.EnableSslCertificateVerification = false|};
+
+                public Schemas(IOptions<SchemaRegistryConfig> options)
+                {
+                    {|#1:options.Value.EnableSslCertificateVerification = false|};
+                }
+
+                public static Action<SchemaRegistryConfig> Configure => c => {|#2:c.EnableSslCertificateVerification = false|};
+            }
+            """,
+            Registry(0, "EnableSslCertificateVerification = false"),
+            Registry(1, "EnableSslCertificateVerification = false"),
+            Registry(2, "EnableSslCertificateVerification = false"));
+
+    [Fact]
+    public Task Flags_a_registry_field_whose_url_comes_from_configuration()
+        => VerifyAsync("""
+            class Schemas
+            {
+                private readonly SchemaRegistryConfig _config;
+
+                public Schemas(IConfiguration configuration)
+                {
+                    _config = new SchemaRegistryConfig { Url = configuration["Registry:Url"], {|#0:EnableSslCertificateVerification = false|} };
+                }
+
+                public ISchemaRegistryClient Create() => new CachedSchemaRegistryClient(_config);
+            }
+            """, Registry(0, "EnableSslCertificateVerification = false"));
+
+    [Fact]
+    public Task Flags_registry_and_client_overrides_side_by_side()
+        => VerifyAsync("""
+            class Pipeline
+            {
+                void Run()
+                {
+                    var registry = new SchemaRegistryConfig { Url = "https://registry.internal:8081", {|#0:EnableSslCertificateVerification = false|} };
+                    var producer = new ProducerConfig { BootstrapServers = "kafka.internal:9093", SecurityProtocol = SecurityProtocol.Ssl, {|#1:EnableSslCertificateVerification = false|} };
+                    using var client = new CachedSchemaRegistryClient(registry);
+                    using var p = new ProducerBuilder<string, string>(producer).Build();
+                }
+            }
+            """, Registry(0, "EnableSslCertificateVerification = false"), Certificate(1, "EnableSslCertificateVerification = false"));
+
+    [Theory]
+    [InlineData("EnableSslCertificateVerification = true")]
+    [InlineData("EnableSslCertificateVerification = null")]
+    [InlineData("SslCaLocation = \"/etc/ssl/certs/registry-ca.pem\"")]
+    public Task Silent_when_registry_verification_is_on_or_left_alone(string setting)
+        => VerifyAsync($$"""
+            class Schemas
+            {
+                public ISchemaRegistryClient Create() => new CachedSchemaRegistryClient(new SchemaRegistryConfig
+                {
+                    Url = "https://registry.internal:8081",
+                    {{setting}},
+                });
+            }
+            """);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("f")]
+    [InlineData("no")]
+    public Task Silent_for_registry_values_the_client_rejects(string value)
+        // CachedSchemaRegistryClient reads the key with bool.Parse and throws ArgumentException for anything else:
+        // the client fails at construction, it does not run unverified.
+        => VerifyAsync($$"""
+            class Schemas
+            {
+                void Run()
+                {
+                    var config = new SchemaRegistryConfig { Url = "https://registry.internal:8081" };
+                    config.Set("schema.registry.enable.ssl.certificate.verification", "{{value}}");
+                    using var client = new CachedSchemaRegistryClient(config);
+                }
+            }
+            """);
+
+    [Theory]
+    [InlineData("http://registry.internal:8081")]
+    [InlineData("https://localhost:8081")]
+    [InlineData("https://127.0.0.1:8081/registry, http://registry-b.internal:8081")]
+    public Task Silent_when_no_registry_url_uses_tls_over_a_network(string urls)
+        => VerifyAsync($$"""
+            class Schemas
+            {
+                public ISchemaRegistryClient Create() => new CachedSchemaRegistryClient(new SchemaRegistryConfig
+                {
+                    Url = "{{urls}}",
+                    EnableSslCertificateVerification = false,
+                });
+            }
+            """);
+
+    [Fact]
+    public Task Silent_when_the_registry_override_is_guarded_or_read_from_configuration()
+        => VerifyAsync("""
+            class Schemas
+            {
+                void Run(IHostEnvironment env, IConfiguration configuration)
+                {
+                    var config = new SchemaRegistryConfig { Url = "https://registry.internal:8081" };
+                    if (env.IsDevelopment())
+                    {
+                        config.EnableSslCertificateVerification = false;
+                    }
+
+                    config.EnableSslCertificateVerification = configuration.GetValue<bool?>("Registry:VerifyCertificate");
+                    config.Set("schema.registry.enable.ssl.certificate.verification", Environment.GetEnvironmentVariable("REGISTRY_VERIFY"));
+                    using var client = new CachedSchemaRegistryClient(config);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Silent_for_a_librdkafka_key_set_on_a_registry_config()
+        // The registry client reads only its schema.registry.* key; other keys do nothing there.
+        => VerifyAsync("""
+            class Schemas
+            {
+                void Run()
+                {
+                    var config = new SchemaRegistryConfig { Url = "https://registry.internal:8081" };
+                    config.Set("enable.ssl.certificate.verification", "false");
+                    using var client = new CachedSchemaRegistryClient(config);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Silent_for_a_registry_look_alike_declared_in_the_project()
+        => VerifyAsync("""
+            namespace Contoso.Registry
+            {
+                public sealed class SchemaRegistryConfig
+                {
+                    public bool? EnableSslCertificateVerification { get; set; }
+                }
+
+                class Schemas
+                {
+                    object Create() => new SchemaRegistryConfig { EnableSslCertificateVerification = false };
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task Silent_for_a_registry_look_alike_named_like_Confluent_without_the_registry_assembly()
+    {
+        // Resolved by metadata name, but only from a referenced Confluent.SchemaRegistry assembly.
+        var test = new Verifiers.CSharpAnalyzerVerifier<SecurityConfigurationAnalyzer>.Test
+        {
+            TestCode = """
+                using Confluent.Kafka;
+                namespace Confluent.SchemaRegistry
+                {
+                    public sealed class SchemaRegistryConfig
+                    {
+                        public bool? EnableSslCertificateVerification { get; set; }
+                    }
+
+                    public sealed class Schemas
+                    {
+                        public object Create() => new SchemaRegistryConfig { EnableSslCertificateVerification = false };
+                        public object Client() => new ProducerConfig();
+                    }
+                }
+                """,
+        };
+        test.TestState.AdditionalReferences.Clear();
+        test.TestState.AdditionalReferences.AddRange(Verifiers.TestReferences.All.Where(r => !IsSchemaRegistry(r)));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task Silent_for_a_registry_reference_without_Confluent_Kafka()
+    {
+        // Confluent.SchemaRegistry's package depends on Confluent.Kafka, so a restored project references both;
+        // a hand-made reference list with the registry alone gets no Kafka analysis at all (the gate needs Kafka).
+        var test = new Verifiers.CSharpAnalyzerVerifier<SecurityConfigurationAnalyzer>.Test
+        {
+            TestCode = """
+                using Confluent.SchemaRegistry;
+                public sealed class Schemas
+                {
+                    public object Create() => new SchemaRegistryConfig { Url = "https://registry.internal:8081", EnableSslCertificateVerification = false };
+                }
+                """,
+        };
+        test.TestState.AdditionalReferences.Clear();
+        test.TestState.AdditionalReferences.AddRange(Verifiers.TestReferences.All.Where(r => !(r.Display ?? string.Empty).Contains("Confluent.Kafka", StringComparison.Ordinal)));
+        Assert.Contains(test.TestState.AdditionalReferences, IsSchemaRegistry);
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public Task Fix_removes_registry_overrides_keeping_comments()
+        => VerifyFix("""
+            class Schemas
+            {
+                void Run()
+                {
+                    var config = new SchemaRegistryConfig
+                    {
+                        Url = "https://registry.internal:8081", // shared registry
+                        {|#0:EnableSslCertificateVerification = false|},
+                        // the CA bundle of the platform team
+                        SslCaLocation = "/etc/ssl/certs/registry-ca.pem",
+                    };
+                    // relaxed for the migration
+                    {|#1:config.Set("schema.registry.enable.ssl.certificate.verification", "false")|};
+                    using var client = new CachedSchemaRegistryClient(config);
+                }
+            }
+            """,
+            new[] { Registry(0, "EnableSslCertificateVerification = false"), Registry(1, "'schema.registry.enable.ssl.certificate.verification' = 'false'") },
+            """
+            class Schemas
+            {
+                void Run()
+                {
+                    var config = new SchemaRegistryConfig
+                    {
+                        Url = "https://registry.internal:8081", // shared registry
+                        // the CA bundle of the platform team
+                        SslCaLocation = "/etc/ssl/certs/registry-ca.pem",
+                    };
+                    // relaxed for the migration
+                    using var client = new CachedSchemaRegistryClient(config);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_all_removes_registry_and_client_overrides_in_the_document()
+        => VerifyFix("""
+            class Pipeline
+            {
+                private readonly SchemaRegistryConfig _registry = new() { Url = "https://registry.internal:8081", {|#0:EnableSslCertificateVerification = false|} };
+
+                public static void Relax(SchemaRegistryConfig config)
+                {
+                    {|#1:config.EnableSslCertificateVerification = false|};
+                    config.MaxCachedSchemas = 100;
+                }
+
+                public IProducer<string, string> Orders()
+                {
+                    var config = new ProducerConfig { BootstrapServers = "kafka.internal:9093", SecurityProtocol = SecurityProtocol.Ssl, {|#2:EnableSslCertificateVerification = false|} };
+                    return new ProducerBuilder<string, string>(config).Build();
+                }
+
+                public ISchemaRegistryClient Registry() => new CachedSchemaRegistryClient(_registry);
+            }
+            """,
+            new[] { Registry(0, "EnableSslCertificateVerification = false"), Registry(1, "EnableSslCertificateVerification = false"), Certificate(2, "EnableSslCertificateVerification = false") },
+            """
+            class Pipeline
+            {
+                private readonly SchemaRegistryConfig _registry = new() { Url = "https://registry.internal:8081" };
+
+                public static void Relax(SchemaRegistryConfig config)
+                {
+                    config.MaxCachedSchemas = 100;
+                }
+
+                public IProducer<string, string> Orders()
+                {
+                    var config = new ProducerConfig { BootstrapServers = "kafka.internal:9093", SecurityProtocol = SecurityProtocol.Ssl };
+                    return new ProducerBuilder<string, string>(config).Build();
+                }
+
+                public ISchemaRegistryClient Registry() => new CachedSchemaRegistryClient(_registry);
+            }
+            """);
+
+    private static bool IsSchemaRegistry(MetadataReference reference)
+        => (reference.Display ?? string.Empty).EndsWith("Confluent.SchemaRegistry.dll", StringComparison.Ordinal);
 }
