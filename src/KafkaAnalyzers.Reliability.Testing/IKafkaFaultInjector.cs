@@ -91,4 +91,22 @@ public interface IKafkaFaultInjector
     /// </summary>
     /// <param name="delay">The delay, in whole milliseconds, from zero to <see cref="int.MaxValue"/> ms.</param>
     void SetGroupInitialRebalanceDelay(TimeSpan delay);
+
+    /// <summary>
+    /// Makes <paramref name="brokerId"/> the coordinator of consumer group <paramref name="groupId"/> (otherwise the
+    /// cluster picks one from a hash of the group id). Clients that already found another coordinator keep using it
+    /// until it answers NOT_COORDINATOR: set it before the group's clients start. With <see cref="SetBrokerDown"/> it
+    /// takes down exactly the group's coordinator.
+    /// </summary>
+    /// <param name="groupId">The consumer group id (for a transactional producer, its consumer's group).</param>
+    /// <param name="brokerId">A broker id from 1 to <see cref="BrokerCount"/>.</param>
+    void SetGroupCoordinator(string groupId, int brokerId);
+
+    /// <summary>
+    /// Makes <paramref name="brokerId"/> the transaction coordinator of <paramref name="transactionalId"/>, as
+    /// <see cref="SetGroupCoordinator"/> does for a group: set it before the producer starts.
+    /// </summary>
+    /// <param name="transactionalId">The producer's <c>transactional.id</c>.</param>
+    /// <param name="brokerId">A broker id from 1 to <see cref="BrokerCount"/>.</param>
+    void SetTransactionCoordinator(string transactionalId, int brokerId);
 }

@@ -248,6 +248,39 @@ public sealed unsafe class InProcessKafkaCluster : IKafkaTestCluster, IKafkaFaul
         });
     }
 
+    /// <inheritdoc />
+    public void SetGroupCoordinator(string groupId, int brokerId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        SetCoordinator("group", groupId, brokerId);
+    }
+
+    /// <inheritdoc />
+    public void SetTransactionCoordinator(string transactionalId, int brokerId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(transactionalId);
+        SetCoordinator("transaction", transactionalId, brokerId);
+    }
+
+    private void SetCoordinator(string keyType, string key, int brokerId)
+    {
+        ThrowIfDisposed();
+        if (brokerId < 1 || brokerId > _brokerCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(brokerId), brokerId, $"Broker ids of this cluster are 1 to {_brokerCount}.");
+        }
+
+        var error = Command(cluster =>
+        {
+            fixed (byte* type = MockClusterHandle.NulTerminated(keyType))
+            fixed (byte* name = MockClusterHandle.NulTerminated(key))
+            {
+                return MockClusterApi.Instance.CoordinatorSet(cluster, type, name, brokerId);
+            }
+        });
+        ThrowOnError(error, $"make broker {brokerId} the {keyType} coordinator of '{key}'");
+    }
+
     /// <summary>
     /// Stops the cluster: destroys the mock cluster (closing its listeners and client connections), then the
     /// librdkafka handle it lives on. Safe to call more than once and from any thread.

@@ -70,7 +70,7 @@ public sealed class DeliveryHandlerCodeFixProvider : CodeFixProvider
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || model is null || key is null)
+        if (root is null || model is null)
         {
             return document;
         }
@@ -81,9 +81,10 @@ public sealed class DeliveryHandlerCodeFixProvider : CodeFixProvider
         var edited = new HashSet<SyntaxNode>();
         foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
         {
-            // dotnet format runs Fix All of this provider with one rule's key for all its rules: a diagnostic of
-            // the other rule gets its own first action (the one the editor lists first).
-            var plan = diagnostic.Id == RuleOf(key)
+            // dotnet format runs Fix All of this provider with one rule's key for all its rules, and with no key at
+            // all when the first diagnostic it looked at belongs to another provider (it takes the first of every
+            // rule it was asked to fix): such a diagnostic gets its own first action (the one the editor lists first).
+            var plan = key is not null && diagnostic.Id == RuleOf(key)
                 ? Plan(root, model, diagnostic, key, cancellationToken)
                 : KeysFor(diagnostic).Select(k => Plan(root, model, diagnostic, k, cancellationToken)).FirstOrDefault(p => p is not null);
             if (plan is null || !edited.Add(plan.Edited))

@@ -42,6 +42,7 @@ internal sealed unsafe class MockClusterApi
         ClearRequestErrors = (delegate* unmanaged[Cdecl]<IntPtr, short, void>)Export(module, "rd_kafka_mock_clear_request_errors");
         GroupInitialRebalanceDelayMs = (delegate* unmanaged[Cdecl]<IntPtr, int, void>)Export(module, "rd_kafka_mock_group_initial_rebalance_delay_ms");
         SetApiVersion = (delegate* unmanaged[Cdecl]<IntPtr, short, short, short, int>)Export(module, "rd_kafka_mock_set_apiversion");
+        CoordinatorSet = (delegate* unmanaged[Cdecl]<IntPtr, byte*, byte*, int, int>)Export(module, "rd_kafka_mock_coordinator_set");
     }
 
     /// <summary>The bound functions; loads librdkafka on first use (throws <see cref="DllNotFoundException"/> if it cannot).</summary>
@@ -100,6 +101,9 @@ internal sealed unsafe class MockClusterApi
 
     /// <summary><c>rd_kafka_resp_err_t rd_kafka_mock_set_apiversion(mcluster, int16_t ApiKey, int16_t MinVersion, int16_t MaxVersion)</c></summary>
     public delegate* unmanaged[Cdecl]<IntPtr, short, short, short, int> SetApiVersion { get; }
+
+    /// <summary><c>rd_kafka_resp_err_t rd_kafka_mock_coordinator_set(mcluster, const char *key_type, const char *key, int32_t broker_id)</c>; key_type "group" or "transaction".</summary>
+    public delegate* unmanaged[Cdecl]<IntPtr, byte*, byte*, int, int> CoordinatorSet { get; }
 
     private static IntPtr Export(IntPtr module, string name)
     {

@@ -15,7 +15,7 @@ internal static partial class ExactlyOnceLog
     [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Aborted a transaction of {Inputs} input(s) ({Reason}); rewinding to {Offsets}")]
     public static partial void Aborted(ILogger logger, Exception? exception, int inputs, string reason, string offsets);
 
-    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Transaction call {Call} failed with a retriable error; retrying")]
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Transaction call {Call} failed with a retriable (or, for an abort, non-fatal) error; retrying")]
     public static partial void Retrying(ILogger logger, Exception exception, string call);
 
     [LoggerMessage(EventId = 1304, Level = LogLevel.Critical, Message = "Exactly-once processor stopped: {Reason}")]

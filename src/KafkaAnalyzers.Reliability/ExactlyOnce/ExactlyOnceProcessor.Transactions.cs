@@ -138,7 +138,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
         var inputs = batch.Select(result => result.TopicPartitionOffset).ToList();
         try
         {
-            transactional.BeginTransaction();
+            InClientCall("BeginTransaction", transactional.BeginTransaction);
             Checkpoint();
             foreach (var (destination, message) in work.Messages)
             {
@@ -209,7 +209,9 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
 
     private void AbortAndRewind(IConsumer<byte[], byte[]> kafka, IProducer<byte[], byte[]> transactional, Exception? cause, string reason)
     {
-        CallWithRetries(() => transactional.AbortTransaction(options.TransactionCallTimeout), "AbortTransaction", abortOnGiveUp: false);
+        // An abort whose EndTxn fails with a non-fatal error is called again: librdkafka moves the transaction back to
+        // begin-abort for that (rd_kafka_txn_handle_EndTxn), and Confluent.Kafka reports it as a plain KafkaException.
+        CallWithRetries(() => transactional.AbortTransaction(options.TransactionCallTimeout), "AbortTransaction", abortOnGiveUp: false, retryNonFatal: true);
         var rewindTo = batch
             .GroupBy(result => result.TopicPartition)
             .Select(partition => new TopicPartitionOffset(partition.Key, partition.Min(result => result.Offset.Value)))
@@ -217,7 +219,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
         foreach (var position in rewindTo)
         {
             // Throws if the partition cannot be rewound: the processor stops rather than skip the batch.
-            kafka.Seek(position);
+            InClientCall("Seek " + position, () => kafka.Seek(position));
         }
 
         processorMetrics.TransactionAborted(reason);
@@ -225,15 +227,18 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
         batch.Clear();
     }
 
-    /// <summary>Runs a transaction call, retrying retriable errors with backoff; an abortable or fatal error is thrown at once.</summary>
-    private void CallWithRetries(Action call, string name, bool abortOnGiveUp)
+    /// <summary>
+    /// Runs a transaction call, retrying retriable errors (and with <paramref name="retryNonFatal"/>, every non-fatal
+    /// error) with backoff; an abortable or fatal error is thrown at once.
+    /// </summary>
+    private void CallWithRetries(Action call, string name, bool abortOnGiveUp, bool retryNonFatal = false)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                call();
+                RunTransactionCall(name, call);
                 return;
             }
             catch (KafkaRetriableException retriable) when (attempt < MaxCallAttempts && !killRequested)
@@ -246,8 +251,55 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
             {
                 throw new TransactionCallGaveUp(name, retriable);
             }
+            catch (KafkaException notFatal) when (retryNonFatal && !notFatal.Error.IsFatal && attempt < MaxCallAttempts && !killRequested)
+            {
+                ExactlyOnceLog.Retrying(logger, notFatal, name);
+                Thread.Sleep(delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
 
             Checkpoint();
+        }
+    }
+
+    /// <summary>
+    /// Runs one transaction call off the poll thread and waits for it up to twice its timeout. librdkafka can block
+    /// in a transaction call far past its timeout: SendOffsetsToTransaction waits for ever when the group coordinator
+    /// is unreachable (confluentinc/librdkafka#5456, open for 2.16; seen here after a 2 s outage of that broker).
+    /// A call that does not return by then is abandoned: the producer is left alone (disposing it under a call that
+    /// is still inside it is unsafe) and <see cref="TransactionCallStuck"/> stops the processor loudly, instead of a
+    /// poll thread that hangs silently with its partitions assigned. A call that returns in time behaves as if it
+    /// ran on the poll thread (its exception is rethrown as is).
+    /// </summary>
+    private void RunTransactionCall(string name, Action call)
+    {
+        EnterClientCall(name);
+        try
+        {
+            // Its own thread, not the pool: a starved pool must not make a call that never started look stuck.
+            var running = Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var stuckAfter = TimeSpan.FromTicks(Math.Min(options.TransactionCallTimeout.Ticks, TimeSpan.FromDays(10).Ticks) * 2);
+            bool returned;
+            try
+            {
+                returned = running.Wait(stuckAfter);
+            }
+            catch (AggregateException)
+            {
+                returned = true;
+            }
+
+            if (!returned)
+            {
+                producerAbandoned = true;
+                throw new TransactionCallStuck(name, stuckAfter, options.TransactionCallTimeout);
+            }
+
+            running.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            LeaveClientCall();
         }
     }
 
@@ -305,4 +357,11 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
 
     private sealed class TransactionCallGaveUp(string call, KafkaRetriableException last)
         : Exception($"{call} kept failing with retriable errors; the transaction is aborted.", last);
+
+    /// <summary>A transaction call that did not return within twice its timeout; the processor stops.</summary>
+    private sealed class TransactionCallStuck(string call, TimeSpan waited, TimeSpan timeout)
+        : TimeoutException(
+            $"{call} did not return within {waited.TotalSeconds:0.#} s although its timeout is {timeout.TotalSeconds:0.#} s (librdkafka can block there while " +
+            "the group or transaction coordinator is unreachable, confluentinc/librdkafka#5456). The transactional producer is abandoned and the processor " +
+            "stops; a new instance with the same InstanceId fences it and aborts its open transaction.");
 }

@@ -64,6 +64,9 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
     private IProducer<byte[], byte[]>? producer;
     private bool started;
     private volatile bool killRequested;
+    private volatile string? clientCall;
+    private volatile bool producerAbandoned;
+    private long clientCallSince;
     private Exception? fault;
 
     /// <summary>Creates the processor; nothing connects until <see cref="Start"/>.</summary>
@@ -209,6 +212,38 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
         await StopAsync(deadline.Token).ConfigureAwait(false);
     }
 
+    /// <summary>Tests: the Kafka client call the poll thread is in now, and since when, or that it is in none (for failure messages).</summary>
+    internal string DescribeClientCall() =>
+        clientCall is { } call && Volatile.Read(ref clientCallSince) is var since and not 0
+            ? $"in {call} since {new DateTime(since, DateTimeKind.Utc):HH:mm:ss.fff} UTC"
+            : "in no Kafka client call";
+
+    /// <summary>Runs one Kafka client call, recording it for <see cref="DescribeClientCall"/>.</summary>
+    private void InClientCall(string name, Action call)
+    {
+        EnterClientCall(name);
+        try
+        {
+            call();
+        }
+        finally
+        {
+            LeaveClientCall();
+        }
+    }
+
+    private void EnterClientCall(string name)
+    {
+        Volatile.Write(ref clientCallSince, DateTime.UtcNow.Ticks);
+        clientCall = name;
+    }
+
+    private void LeaveClientCall()
+    {
+        clientCall = null;
+        Volatile.Write(ref clientCallSince, 0);
+    }
+
     /// <summary>Simulates a crash at the next step: no commit, no abort, no Close(); the clients are disposed.</summary>
     internal void Kill()
     {
@@ -259,7 +294,11 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
         }
         catch (Exception ex)
         {
-            Fail(ex, ex is KafkaException { Error.IsFatal: true } ? "fatal Kafka error (fenced by a newer instance or producer fatal)" : "the processing loop failed");
+            Fail(
+                ex,
+                ex is KafkaException { Error.IsFatal: true } ? "fatal Kafka error (fenced by a newer instance or producer fatal)"
+                : producerAbandoned ? "a transaction call is stuck in librdkafka; the transactional producer is abandoned"
+                : "the processing loop failed");
         }
 
         if (killRequested)
@@ -315,7 +354,16 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
             ConsumeResult<byte[], byte[]>? result;
             try
             {
-                result = kafka.Consume(wait);
+                // Tracked without a closure: this is the hot path.
+                EnterClientCall("Consume");
+                try
+                {
+                    result = kafka.Consume(wait);
+                }
+                finally
+                {
+                    LeaveClientCall();
+                }
             }
             catch (ConsumeException ex) when (!ex.Error.IsFatal)
             {
@@ -458,11 +506,11 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
     {
         try
         {
-            if (producer is not null && Volatile.Read(ref fault) is not KafkaException { Error.IsFatal: true })
+            if (producer is not null && !producerAbandoned && Volatile.Read(ref fault) is not KafkaException { Error.IsFatal: true })
             {
                 try
                 {
-                    producer.AbortTransaction(TimeSpan.FromSeconds(5));
+                    InClientCall("AbortTransaction (stopping)", () => producer.AbortTransaction(TimeSpan.FromSeconds(5)));
                 }
                 catch (KafkaException)
                 {
@@ -470,7 +518,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
                 }
             }
 
-            consumer?.Close();
+            InClientCall("consumer Close", () => consumer?.Close());
             ExactlyOnceLog.Closed(logger, groupId);
         }
         catch (Exception ex)
@@ -487,7 +535,7 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
     {
         try
         {
-            consumer?.Dispose();
+            InClientCall("consumer Dispose", () => consumer?.Dispose());
         }
         catch (Exception ex)
         {
@@ -496,7 +544,10 @@ public sealed partial class ExactlyOnceProcessor<TKey, TValue, TOutKey, TOutValu
 
         try
         {
-            producer?.Dispose();
+            if (!producerAbandoned)
+            {
+                InClientCall("producer Dispose", () => producer?.Dispose());
+            }
         }
         catch (Exception ex)
         {

@@ -122,6 +122,17 @@ public sealed class ClusterArgumentTests : IDisposable
     }
 
     [Fact]
+    public void A_group_coordinator_is_one_existing_broker_of_a_named_group()
+    {
+        Assert.All([0, -1, _cluster.BrokerCount + 1], id => Assert.Equal("brokerId", Assert.Throws<ArgumentOutOfRangeException>(() => _cluster.SetGroupCoordinator("g", id)).ParamName));
+        Assert.Equal("groupId", Assert.ThrowsAny<ArgumentException>(() => _cluster.SetGroupCoordinator(" ", 1)).ParamName);
+        Assert.Equal("brokerId", Assert.Throws<ArgumentOutOfRangeException>(() => _cluster.SetTransactionCoordinator("t", 0)).ParamName);
+        Assert.Equal("transactionalId", Assert.ThrowsAny<ArgumentException>(() => _cluster.SetTransactionCoordinator("", 1)).ParamName);
+        _cluster.SetGroupCoordinator("g", _cluster.BrokerCount);
+        _cluster.SetTransactionCoordinator("t", 1);
+    }
+
+    [Fact]
     public void Durations_must_be_zero_or_more()
     {
         var rtt = Assert.Throws<ArgumentOutOfRangeException>(() => _cluster.SetBrokerRoundTripTime(1, TimeSpan.FromMilliseconds(-1)));

@@ -53,6 +53,8 @@ public sealed class ClusterLifecycleTests
             () => cluster.SetBrokerRoundTripTime(1, TimeSpan.FromMilliseconds(10)),
             () => cluster.SetTopicError("after-dispose", ErrorCode.TopicAuthorizationFailed),
             () => cluster.SetGroupInitialRebalanceDelay(TimeSpan.Zero),
+            () => cluster.SetGroupCoordinator("after-dispose", 1),
+            () => cluster.SetTransactionCoordinator("after-dispose", 1),
         ];
 
         Assert.All(uses, use => Assert.Throws<ObjectDisposedException>(use));

@@ -107,6 +107,51 @@ public class CodeFixMetaTests
         Assert.True(registered > 0, $"{id}: the flagged example offers no fix although the page says one exists");
     }
 
+    /// <summary>
+    /// Fix All as <c>dotnet format analyzers</c> runs it: Solution scope, the diagnostics of every rule it was
+    /// asked to fix, and the equivalence key of whatever the fix registered for the first of those diagnostics,
+    /// which is no key at all when that diagnostic belongs to another rule's fix (the whole package is one
+    /// analyzer, so its first diagnostic is often another rule's). The fix must still apply to its own rule.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FixableIds))]
+    public async Task Fix_All_without_an_equivalence_key_fixes_the_flagged_example_as_dotnet_format_runs_it(string id)
+    {
+        var page = DocsPage.Load(id);
+        var fix = KafkaAssemblies.CreateCodeFixes().Single(f => f.FixableDiagnosticIds.Contains(id));
+        var examples = 0;
+        foreach (var block in DocsExamples.CSharpBlocks(page).Where(b => b.Section == "Flagged example"))
+        {
+            var document = CreateDocument(block.Text);
+            var all = await DiagnosticsAsync(document, id: null);
+            var before = all.Count(d => d.Id == id);
+            if (before == 0 || (await RegisterAsync(fix, document, all.First(d => d.Id == id))).Count == 0)
+            {
+                continue;
+            }
+
+            examples++;
+            var context = new FixAllContext(document, fix, FixAllScope.Solution, codeActionEquivalenceKey: null!, [id], new FixedDiagnostics(all), CancellationToken.None);
+            var action = await fix.GetFixAllProvider()!.GetFixAsync(context);
+            Assert.True(action is not null, $"{fix.GetType().Name} returns no Fix All action without an equivalence key");
+            await AssertFixesAsync(document, action!, id, before);
+        }
+
+        Assert.True(examples > 0, $"{id}: no flagged example of the page offers a fix");
+    }
+
+    private sealed class FixedDiagnostics(ImmutableArray<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider
+    {
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken)
+            => Task.FromResult<IEnumerable<Diagnostic>>(diagnostics);
+
+        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
+            => Task.FromResult<IEnumerable<Diagnostic>>(diagnostics.Where(d => d.Location.SourceTree?.FilePath == document.FilePath));
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken)
+            => Task.FromResult<IEnumerable<Diagnostic>>(diagnostics);
+    }
+
     private static async Task AssertFixesAsync(Document document, CodeAction action, string id, int before)
     {
         var operations = await action.GetOperationsAsync(CancellationToken.None);
@@ -135,12 +180,13 @@ public class CodeFixMetaTests
         return workspace.AddDocument(project.Id, "Example.cs", SourceText.From(source));
     }
 
-    private static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(Document document, string id)
+    /// <summary>The document's diagnostics of one rule, or of every rule when <paramref name="id"/> is null.</summary>
+    private static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(Document document, string? id)
     {
         var compilation = (await document.Project.GetCompilationAsync())!;
         var run = await AnalysisRunner.RunAllAsync(compilation);
         Assert.Empty(run.AnalyzerFailures);
-        return run.RuleDiagnostics.Where(d => d.Id == id).ToImmutableArray();
+        return run.RuleDiagnostics.Where(d => id is null || d.Id == id).ToImmutableArray();
     }
 
     private static async Task<List<CodeAction>> RegisterAsync(CodeFixProvider fix, Document document, Diagnostic diagnostic)
