@@ -538,4 +538,37 @@ public class ConfigurationModelTests
         AssertKnown(contexts[0], ConfigKeys.Acks, "0");
         AssertKnown(contexts[1], ConfigKeys.LingerMs, "1");
     }
+
+    [Fact]
+    public async Task Schema_registry_writes_are_tracked_apart_from_client_writes()
+    {
+        var analysis = await Analyze("""
+            class Service
+            {
+                void Run()
+                {
+                    var registry = new Confluent.SchemaRegistry.SchemaRegistryConfig { Url = "https://registry.internal:8081" };
+                    registry.EnableSslCertificateVerification = false;
+                    registry.Set("schema.registry.max.cached.schemas", "100");
+                    var config = new ProducerConfig { BootstrapServers = "kafka.internal:9093", EnableSslCertificateVerification = false };
+                    using var client = new Confluent.SchemaRegistry.CachedSchemaRegistryClient(registry);
+                    using var producer = new ProducerBuilder<string, string>(config).Build();
+                }
+            }
+            """);
+
+        var model = analysis.Configurations;
+        Assert.Equal(
+            new[] { "schema.registry.url", "schema.registry.enable.ssl.certificate.verification", "schema.registry.max.cached.schemas" },
+            model.SchemaRegistryWrites.Select(w => w.CanonicalKey));
+        Assert.All(model.SchemaRegistryWrites, w => Assert.True(w.IsSchemaRegistry));
+        Assert.Equal(new[] { ConfigKeys.BootstrapServers, ConfigKeys.EnableSslCertificateVerification }, model.Writes.Select(w => w.CanonicalKey));
+        Assert.DoesNotContain(model.Writes, w => w.IsSchemaRegistry);
+
+        // One client context (the producer), one registry context whose settings are those written.
+        Assert.Equal(ClientRole.Producer, Assert.Single(model.Contexts).Role);
+        var registry = Assert.Single(model.SchemaRegistryContexts);
+        AssertKnown(registry, "schema.registry.url", "https://registry.internal:8081");
+        AssertKnown(registry, "schema.registry.enable.ssl.certificate.verification", "False");
+    }
 }
