@@ -77,6 +77,13 @@ internal static class HostStartScenario
 
         var secondStartedAt = await probe.SecondStarted.Task.WaitAsync(Patience);
         var hostStartedAt = await starting.WaitAsync(Patience);
+        if (producedAt is not null)
+        {
+            // The second service starts as soon as the handler's first await yields; stopping the host right then
+            // would cancel the handler's delay before it counts the message.
+            await probe.FirstHandled.Task.WaitAsync(Patience);
+        }
+
         using (var stop = new CancellationTokenSource(Patience))
         {
             await host.StopAsync(stop.Token);
@@ -95,6 +102,9 @@ internal static class HostStartScenario
         public TaskCompletionSource Consuming { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource<TimeSpan> SecondStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Set when a handler call completed.</summary>
+        public TaskCompletionSource FirstHandled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public int Handled;
     }
@@ -131,6 +141,7 @@ internal static class HostStartScenario
         {
             await Task.Delay(TimeSpan.FromMilliseconds(1), cancellationToken);
             Interlocked.Increment(ref _probe.Handled);
+            _probe.FirstHandled.TrySetResult();
         }
     }
 
@@ -164,6 +175,7 @@ internal static class HostStartScenario
         {
             await Task.Delay(TimeSpan.FromMilliseconds(1), cancellationToken);
             Interlocked.Increment(ref _probe.Handled);
+            _probe.FirstHandled.TrySetResult();
         }
     }
 
