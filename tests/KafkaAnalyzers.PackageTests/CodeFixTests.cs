@@ -70,7 +70,8 @@ public sealed class CodeFixTests(PackageFeed feed, ITestOutputHelper output)
         var project = ConsumerProject.FromSample(feed, "format-antipatterns", "AntiPatterns");
         var restore = project.Restore();
         Assert.True(restore.Succeeded, restore.Describe());
-        var found = BuildAndLog(project, "before").ToList();
+        // The findings before: the run's build of an untouched copy (SampleSarifTests checks it against the sample).
+        var found = feed.BuiltSample("AntiPatterns").Log.KafkaResults.ToList();
         var notShown = fixable.Where(id => found.All(r => r.RuleId != id)).ToList();
         Assert.True(notShown.Count == 0, $"samples/AntiPatterns shows no finding of {string.Join(", ", notShown)}, so this test cannot check its fix: add one to the sample");
 
@@ -130,7 +131,7 @@ public sealed class CodeFixTests(PackageFeed feed, ITestOutputHelper output)
         var project = ConsumerProject.FromSample(feed, "format-producer-call-sites", "AntiPatterns");
         var restore = project.Restore();
         Assert.True(restore.Succeeded, restore.Describe());
-        var before = BuildAndLog(project, "before").Where(r => ids.Contains(r.RuleId)).ToList();
+        var before = feed.BuiltSample("AntiPatterns").Log.KafkaResults.Where(r => ids.Contains(r.RuleId)).ToList();
         Assert.All(ids, id => Assert.Contains(before, r => r.RuleId == id));
 
         var format = project.Cli(["format", "analyzers", project.ProjectFile, "--diagnostics", .. ids, "--no-restore", "--verbosity", "detailed"]);
@@ -151,9 +152,9 @@ public sealed class CodeFixTests(PackageFeed feed, ITestOutputHelper output)
         var project = ConsumerProject.FromSample(feed, "format-hosting9", "AntiPatterns.Hosting9");
         var restore = project.Restore();
         Assert.True(restore.Succeeded, restore.Describe());
-        var before = BuildAndLog(project, "before").Where(r => r.RuleId == "KAFKA114").ToList();
-        var flagged = Assert.Single(before);
-        Assert.Equal(("KAFKA114", "Shipping/ShipmentEventsWorker.cs"), (Key(project, flagged).Id, Key(project, flagged).File));
+        var built = feed.BuiltSample("AntiPatterns.Hosting9");
+        var flagged = Assert.Single(built.Log.KafkaResults, r => r.RuleId == "KAFKA114");
+        Assert.Equal("Shipping/ShipmentEventsWorker.cs", built.Project.RelativePath(flagged));
         var worker = Path.Combine(project.ProjectDirectory, "Shipping", "ShipmentEventsWorker.cs");
         var safe = Path.Combine(project.ProjectDirectory, "Safe", "SafeShipmentEventsWorker.cs");
         var safeBefore = File.ReadAllText(safe);
@@ -169,22 +170,13 @@ public sealed class CodeFixTests(PackageFeed feed, ITestOutputHelper output)
         Assert.Equal(safeBefore, File.ReadAllText(safe));
     }
 
-    /// <summary>
-    /// Builds with a SARIF log and returns its KAFKA results; the build must succeed. Not incremental: when
-    /// dotnet format changed nothing the compiler would not run, and write no log.
-    /// </summary>
+    /// <summary>Builds the formatted copy with a SARIF log and returns its KAFKA results; the build must succeed.</summary>
     private static IEnumerable<SarifResult> BuildAndLog(ConsumerProject project, string name)
-    {
-        var log = Path.Combine(project.RepositoryDirectory, name + ".sarif");
-        var build = project.Build("--no-restore", "--no-incremental", $"-p:ErrorLog={log}%2Cversion=2.1");
-        Assert.True(build.Succeeded, build.Describe());
-        return SarifLog.Load(log).KafkaResults;
-    }
+        => project.BuildWithSarifLog(name).Log.KafkaResults;
 
     private static (string Id, string File, string Line) Key(ConsumerProject project, SarifResult result)
     {
-        var path = new Uri(result.Uri).LocalPath;
-        var line = File.ReadAllLines(path)[result.StartLine - 1].Trim();
-        return (result.RuleId, Path.GetRelativePath(project.ProjectDirectory, path).Replace(Path.DirectorySeparatorChar, '/'), line);
+        var line = File.ReadAllLines(new Uri(result.Uri).LocalPath)[result.StartLine - 1].Trim();
+        return (result.RuleId, project.RelativePath(result), line);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using KafkaAnalyzers.Tests.Samples;
 
 namespace KafkaAnalyzers.PackageTests;
 
@@ -72,7 +73,7 @@ internal sealed partial class ConsumerProject
 
     /// <summary>
     /// A copy of <c>samples/&lt;sample&gt;</c> (sources and .editorconfig, no build output) whose project
-    /// references the packed KafkaAnalyzers instead of the analyzer project, with the package versions
+    /// references the packed KafkaAnalyzers instead of the analyzer and code-fix projects, with the package versions
     /// the repository pins centrally written into it.
     /// </summary>
     public static ConsumerProject FromSample(PackageFeed feed, string scenario, string sample)
@@ -120,6 +121,12 @@ internal sealed partial class ConsumerProject
 
         analyzerReferences[0].ReplaceWith(new XElement("PackageReference", new XAttribute("Include", PackageFeed.PackageId), new XAttribute("Version", feed.Version)));
 
+        // The package carries the code fixes too: a reference to the code-fix project (which the samples add so that
+        // dotnet format can apply the fixes from source) would load the repository's build of them next to the packed ones.
+        projectXml.Descendants("ProjectReference")
+            .Where(e => ((string?)e.Attribute("Include"))?.EndsWith("KafkaAnalyzers.CodeFixes.csproj", StringComparison.Ordinal) == true)
+            .Remove();
+
         // A reference to another sample (AntiPatterns builds AntiPatterns.Hosting9 so that one README command
         // shows both) is dropped: the copy is built and formatted alone, never the repository's other sample.
         projectXml.Descendants("ProjectReference")
@@ -151,6 +158,22 @@ internal sealed partial class ConsumerProject
 
     public CliResult Cli(params string[] arguments)
         => DotNetCli.Run(ProjectDirectory, _feed.PackagesDirectory, arguments);
+
+    /// <summary>
+    /// Builds (restored already) with the compiler's SARIF 2.1 log written to <c>&lt;name&gt;.sarif</c> in the repository
+    /// folder; the build must succeed. Not incremental: when nothing changed since the last build the compiler would
+    /// not run, and write no log.
+    /// </summary>
+    public (CliResult Build, SarifLog Log) BuildWithSarifLog(string name)
+    {
+        var log = Path.Combine(RepositoryDirectory, name + ".sarif");
+        var build = Build("--no-restore", "--no-incremental", $"-p:ErrorLog={log}%2Cversion=2.1");
+        return build.Succeeded ? (build, SarifLog.Load(log)) : throw new InvalidOperationException("The build failed. " + build.Describe());
+    }
+
+    /// <summary>The file of a result, relative to the project folder with '/' (as samples name their files).</summary>
+    public string RelativePath(SarifResult result)
+        => SampleAnnotations.RelativePath(ProjectDirectory, new Uri(result.Uri).LocalPath);
 
     /// <summary>The distinct (severity, id) pairs of KAFKA diagnostics that MSBuild printed.</summary>
     public static IReadOnlySet<(string Severity, string Id)> KafkaDiagnostics(CliResult result)

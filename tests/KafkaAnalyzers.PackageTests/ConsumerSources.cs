@@ -20,11 +20,12 @@ internal static class ConsumerSources
         """;
 
     /// <summary>
-    /// A payments publisher and an orders worker as a service writes them, with three mistakes: weak
+    /// A payments publisher and an orders worker as a service writes them, with four mistakes: weak
     /// acks (KAFKA001, and no idempotence: KAFKA002), a <c>Produce</c> without a delivery handler
-    /// (KAFKA004) and a consume loop whose catch only logs (KAFKA103). Marked <c>{|ID:...|}</c> where
-    /// each landed rule must report; the same shapes without marks are what the rules still to land
-    /// must find.
+    /// (KAFKA004), a loop that awaits each <c>ProduceAsync</c> (KAFKA010, a suggestion: Info by default)
+    /// and a consume loop whose catch only logs (KAFKA103). Marked <c>{|ID:...|}</c> where
+    /// each rule must report, and nothing else may (the SARIF and editor tests read the marks); every
+    /// other rule is shown by the samples (SampleSarifTests, SampleLanguageServerTests).
     /// </summary>
     public const string FlaggedService = """
         using Confluent.Kafka;
@@ -48,6 +49,14 @@ internal static class ConsumerSources
 
             public void Publish(string paymentId, string amount)
                 => {|KAFKA004:_producer.Produce("payments", new Message<string, string> { Key = paymentId, Value = amount })|};
+
+            public async Task PublishAllAsync(IReadOnlyDictionary<string, string> amounts)
+            {
+                foreach (var (paymentId, amount) in amounts)
+                {
+                    {|KAFKA010:await _producer.ProduceAsync("payments", new Message<string, string> { Key = paymentId, Value = amount })|};
+                }
+            }
 
             public void Dispose()
             {

@@ -16,7 +16,7 @@ namespace KafkaAnalyzers.PackageTests;
 /// tree once the server's lifetime is over, and every failure carries the server's log (stderr, its
 /// log messages and the last protocol messages).
 /// </remarks>
-internal sealed class LanguageServer : IDisposable
+internal sealed partial class LanguageServer : IDisposable
 {
     public const string ToolCommand = "csharp-ls";
 

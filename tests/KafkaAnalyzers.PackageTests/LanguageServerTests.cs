@@ -7,7 +7,8 @@ namespace KafkaAnalyzers.PackageTests;
 /// <summary>
 /// The editor loop through a real C# language server: csharp-ls (pinned in .config/dotnet-tools.json)
 /// loads a fresh project that references the packed KafkaAnalyzers, and the test drives it over LSP as
-/// an editor does: open a file, read the squiggles, ask for quick fixes, type, read them again.
+/// an editor does: open a file, read the squiggles, ask for quick fixes, type, read them again. The
+/// squiggles of every rule, on the samples, are SampleLanguageServerTests'.
 /// </summary>
 /// <remarks>
 /// csharp-ls runs third-party analyzers from NuGet packages once <c>csharp.analyzersEnabled</c> is on,
@@ -38,19 +39,13 @@ public sealed class LanguageServerTests(PackageFeed feed, ITestOutputHelper outp
         var documentUri = new Uri(project.ProgramFile).AbsoluteUri;
 
         using var server = LanguageServer.Start(ServerLifetime);
-        var initialized = await server.RequestAsync("initialize", InitializeParams(project), RequestLimit);
-        var capabilities = initialized?["capabilities"];
-        Assert.True(capabilities?["diagnosticProvider"] is not null, "csharp-ls does not offer pull diagnostics: " + initialized?.ToJsonString());
-        Assert.True(capabilities?["codeActionProvider"] is not null, "csharp-ls does not offer code actions: " + initialized?.ToJsonString());
-        server.Notify("initialized", new JsonObject());
-        server.Notify("workspace/didChangeConfiguration", new JsonObject { ["settings"] = new JsonObject { ["csharp"] = LanguageServer.CSharpSettings } });
-        server.Notify("textDocument/didOpen", new JsonObject
-        {
-            ["textDocument"] = new JsonObject { ["uri"] = documentUri, ["languageId"] = "csharp", ["version"] = 1, ["text"] = flagged.Text },
-        });
+        var capabilities = await server.InitializeAsync(project.RepositoryDirectory, RequestLimit);
+        Assert.True(capabilities?["diagnosticProvider"] is not null, "csharp-ls does not offer pull diagnostics: " + capabilities?.ToJsonString());
+        Assert.True(capabilities?["codeActionProvider"] is not null, "csharp-ls does not offer code actions: " + capabilities?.ToJsonString());
+        server.OpenDocument(documentUri, flagged.Text);
 
         // 1. The squiggles on the flagged file: each marked span, with its severity and help link.
-        var opened = await PullUntilAsync(server, documentUri, items => KafkaDiagnostics(items).Any(), FirstAnalysisLimit);
+        var opened = await server.PullDiagnosticsUntilAsync(documentUri, items => Lsp.KafkaDiagnostics(items).Any(), "no KAFKA diagnostic", FirstAnalysisLimit, RequestLimit);
         var firstAnalysis = server.Elapsed;
         AssertReportsExactly(server, flagged, opened, inProcess);
 
@@ -58,7 +53,7 @@ public sealed class LanguageServerTests(PackageFeed feed, ITestOutputHelper outp
         var codeActionsTimer = Stopwatch.StartNew();
         Assert.Contains(inProcess.Fixes, fix => fix.DiagnosticId == "KAFKA001");
         var offeredByServer = new List<string>();
-        foreach (var diagnostic in KafkaDiagnostics(opened))
+        foreach (var diagnostic in Lsp.KafkaDiagnostics(opened))
         {
             var id = (string)diagnostic["code"]!;
             var range = diagnostic["range"]!;
@@ -88,6 +83,7 @@ public sealed class LanguageServerTests(PackageFeed feed, ITestOutputHelper outp
         codeActionsTimer.Stop();
 
         // 3. Typing: fix the acks in place. KAFKA001 goes, the rest of the analysis still runs on the new text.
+        // One pull after each edit is enough: csharp-ls applies a didChange before it starts any later request.
         var acksFixed = MarkedSource.Parse(ConsumerSources.FlaggedService.Replace("{|KAFKA001:Acks = Acks.Leader|}", "Acks = Acks.All", StringComparison.Ordinal));
         var leader = flagged.PositionOfOnly("Acks.Leader");
         server.Notify("textDocument/didChange", new JsonObject
@@ -99,9 +95,9 @@ public sealed class LanguageServerTests(PackageFeed feed, ITestOutputHelper outp
                 ["text"] = "Acks.All",
             }),
         });
-        var afterTyping = await PullAsync(server, documentUri);
+        var afterTyping = await server.PullDiagnosticsAsync(documentUri, RequestLimit);
         AssertReportsExactly(server, acksFixed, afterTyping, await feed.Analyzers.AnalyzeAsync(acksFixed.Text, CancellationToken.None));
-        Assert.DoesNotContain(KafkaDiagnostics(afterTyping), d => (string?)d["code"] == "KAFKA001");
+        Assert.DoesNotContain(Lsp.KafkaDiagnostics(afterTyping), d => (string?)d["code"] == "KAFKA001");
 
         // 4. The whole safe form: every KAFKA squiggle is gone, and the file still compiles.
         server.Notify("textDocument/didChange", new JsonObject
@@ -109,16 +105,16 @@ public sealed class LanguageServerTests(PackageFeed feed, ITestOutputHelper outp
             ["textDocument"] = new JsonObject { ["uri"] = documentUri, ["version"] = 3 },
             ["contentChanges"] = new JsonArray(new JsonObject { ["text"] = ConsumerSources.SafeService.ReplaceLineEndings("\n") }),
         });
-        var safe = await PullAsync(server, documentUri);
-        Assert.True(!KafkaDiagnostics(safe).Any(), $"KAFKA diagnostics left on the safe form: {safe.ToJsonString()}");
+        var safe = await server.PullDiagnosticsAsync(documentUri, RequestLimit);
+        Assert.True(!Lsp.KafkaDiagnostics(safe).Any(), $"KAFKA diagnostics left on the safe form: {safe.ToJsonString()}");
         Assert.True(!safe.Any(d => (int?)d?["severity"] == 1), $"the safe form does not compile: {safe.ToJsonString()}");
         Assert.Empty((await feed.Analyzers.AnalyzeAsync(ConsumerSources.SafeService, CancellationToken.None)).Diagnostics);
 
-        output.WriteLine($"csharp-ls: first analysis after {firstAnalysis.TotalSeconds:F1} s; code actions for {KafkaDiagnostics(opened).Count()} diagnostics in {codeActionsTimer.Elapsed.TotalSeconds:F1} s; whole session {server.Elapsed.TotalSeconds:F1} s");
-        output.WriteLine("Diagnostics on open: " + string.Join("; ", KafkaDiagnostics(opened).Select(Lsp.DescribeDiagnostic)));
+        output.WriteLine($"csharp-ls: first analysis after {firstAnalysis.TotalSeconds:F1} s; code actions for {Lsp.KafkaDiagnostics(opened).Count()} diagnostics in {codeActionsTimer.Elapsed.TotalSeconds:F1} s; whole session {server.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine("Diagnostics on open: " + string.Join("; ", Lsp.KafkaDiagnostics(opened).Select(Lsp.DescribeDiagnostic)));
         output.WriteLine("Code actions offered: " + (offeredByServer.Count == 0 ? "none" : string.Join("; ", offeredByServer)));
         output.WriteLine("Package fixes (in-process host): " + string.Join("; ", inProcess.Fixes.Select(f => $"{f.DiagnosticId}: '{f.Title}'")));
-        output.WriteLine("After typing Acks.All: " + string.Join("; ", KafkaDiagnostics(afterTyping).Select(Lsp.DescribeDiagnostic)));
+        output.WriteLine("After typing Acks.All: " + string.Join("; ", Lsp.KafkaDiagnostics(afterTyping).Select(Lsp.DescribeDiagnostic)));
     }
 
     /// <summary>
@@ -127,7 +123,7 @@ public sealed class LanguageServerTests(PackageFeed feed, ITestOutputHelper outp
     /// </summary>
     private static void AssertReportsExactly(LanguageServer server, MarkedSource expected, JsonArray items, PackedAnalysis inProcess)
     {
-        var reported = KafkaDiagnostics(items)
+        var reported = Lsp.KafkaDiagnostics(items)
             .Select(d => $"{d["code"]} at {Lsp.Describe(d["range"]!)} '{Lsp.TextOf(expected.Text, d["range"]!)}'")
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -137,96 +133,18 @@ public sealed class LanguageServerTests(PackageFeed feed, ITestOutputHelper outp
             $"""
             Marked in the source: {string.Join(", ", marked)}
             Reported by csharp-ls: {string.Join(", ", reported)}
-            A rule that now reports on this source (KAFKA004 and KAFKA103 are expected to) needs its span marked
-            {"{|ID:...|}"} in ConsumerSources.FlaggedService; the SARIF tests read the same marks.
+            A rule that now reports on this source needs its span marked {"{|ID:...|}"} in
+            ConsumerSources.FlaggedService, if the finding is right; the SARIF tests read the same marks.
             {server.Log()}
             """);
 
         foreach (var span in expected.Spans)
         {
-            var diagnostic = KafkaDiagnostics(items).Single(d => (string?)d["code"] == span.Id && Lsp.Describe(d["range"]!) == $"{span.Start}-{span.End}");
+            var diagnostic = Lsp.KafkaDiagnostics(items).Single(d => (string?)d["code"] == span.Id && Lsp.Describe(d["range"]!) == $"{span.Start}-{span.End}");
             var inProcessDiagnostic = inProcess.Diagnostics.Single(d => d.Id == span.Id && d.Span.Start.Line == span.Start.Line && d.Span.Start.Character == span.Start.Character);
             Assert.Equal(Lsp.Severity(inProcessDiagnostic.Severity), (int?)diagnostic["severity"]);
             Assert.Equal(BuildInfo.HelpLink(span.Id), (string?)diagnostic["codeDescription"]?["href"]);
             Assert.Equal(inProcessDiagnostic.Message, (string?)diagnostic["message"]);
         }
-    }
-
-    private static IEnumerable<JsonNode> KafkaDiagnostics(JsonArray items)
-        => items.Select(d => d!).Where(d => ((string?)d["code"])?.StartsWith("KAFKA", StringComparison.Ordinal) == true);
-
-    private static async Task<JsonArray> PullAsync(LanguageServer server, string documentUri)
-    {
-        var report = await server.RequestAsync("textDocument/diagnostic", new JsonObject
-        {
-            ["textDocument"] = new JsonObject { ["uri"] = documentUri },
-        }, RequestLimit);
-        if ((string?)report?["kind"] != "full" || report["items"] is not JsonArray items)
-        {
-            throw server.Failure("textDocument/diagnostic did not answer a full report: " + report?.ToJsonString());
-        }
-
-        return items;
-    }
-
-    /// <summary>Pulls until the report satisfies <paramref name="done"/>: the first pulls may come before the workspace has loaded.</summary>
-    private static async Task<JsonArray> PullUntilAsync(LanguageServer server, string documentUri, Func<JsonArray, bool> done, TimeSpan limit)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var items = await PullAsync(server, documentUri);
-            if (done(items))
-            {
-                return items;
-            }
-
-            if (deadline.Elapsed > limit)
-            {
-                throw server.Failure($"no KAFKA diagnostic within {limit.TotalSeconds:F0} s; last report: {items.ToJsonString()}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-        }
-    }
-
-    private static JsonObject InitializeParams(ConsumerProject project)
-    {
-        var rootUri = new Uri(project.RepositoryDirectory + Path.DirectorySeparatorChar).AbsoluteUri.TrimEnd('/');
-        return new JsonObject
-        {
-            ["processId"] = Environment.ProcessId,
-            ["clientInfo"] = new JsonObject { ["name"] = "KafkaAnalyzers.PackageTests" },
-            ["rootUri"] = rootUri,
-            ["workspaceFolders"] = new JsonArray(new JsonObject { ["uri"] = rootUri, ["name"] = "App" }),
-            ["capabilities"] = new JsonObject
-            {
-                ["workspace"] = new JsonObject
-                {
-                    // The server asks for the `csharp` section (analyzersEnabled) through workspace/configuration.
-                    ["configuration"] = true,
-                    ["didChangeConfiguration"] = new JsonObject { ["dynamicRegistration"] = false },
-                    ["workspaceEdit"] = new JsonObject { ["documentChanges"] = true },
-                },
-                ["textDocument"] = new JsonObject
-                {
-                    ["synchronization"] = new JsonObject { ["dynamicRegistration"] = false, ["didSave"] = true },
-                    // Pull diagnostics (textDocument/diagnostic); csharp-ls then publishes none.
-                    ["diagnostic"] = new JsonObject { ["dynamicRegistration"] = false, ["relatedDocumentSupport"] = false },
-                    ["publishDiagnostics"] = new JsonObject { ["relatedInformation"] = true, ["codeDescriptionSupport"] = true },
-                    ["codeAction"] = new JsonObject
-                    {
-                        ["dynamicRegistration"] = false,
-                        ["codeActionLiteralSupport"] = new JsonObject
-                        {
-                            ["codeActionKind"] = new JsonObject { ["valueSet"] = new JsonArray("", "quickfix", "refactor", "refactor.extract", "refactor.inline", "refactor.rewrite", "source") },
-                        },
-                        ["resolveSupport"] = new JsonObject { ["properties"] = new JsonArray("edit") },
-                        ["dataSupport"] = true,
-                        ["isPreferredSupport"] = true,
-                    },
-                },
-            },
-        };
     }
 }

@@ -19,6 +19,10 @@ internal static class Lsp
     /// <summary>"line:character-line:character", zero-based, as <see cref="MarkedSpan"/> prints its span.</summary>
     public static string Describe(JsonNode range) => $"{ReadPosition(range["start"]!)}-{ReadPosition(range["end"]!)}";
 
+    /// <summary>The diagnostics of a report whose code is a KAFKA rule.</summary>
+    public static IEnumerable<JsonNode> KafkaDiagnostics(JsonArray items)
+        => items.Select(d => d!).Where(d => ((string?)d["code"])?.StartsWith("KAFKA", StringComparison.Ordinal) == true);
+
     public static string DescribeDiagnostic(JsonNode diagnostic)
         => $"{diagnostic["code"]} {SeverityName((int?)diagnostic["severity"])} at {Describe(diagnostic["range"]!)} \"{diagnostic["message"]}\" ({diagnostic["codeDescription"]?["href"]})";
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace KafkaAnalyzers.PackageTests;
 
 /// <summary>
@@ -15,6 +17,7 @@ public sealed class PackageFeed : IDisposable
     public const string PackageId = "KafkaAnalyzers";
 
     private readonly Lazy<PackedAnalyzers> _analyzers;
+    private readonly ConcurrentDictionary<string, Lazy<SampleBuild>> _sampleBuilds = new(StringComparer.Ordinal);
 
     public PackageFeed()
     {
@@ -62,6 +65,13 @@ public sealed class PackageFeed : IDisposable
 
     /// <summary>The packed analyzer and code-fix assemblies, loaded once per run.</summary>
     internal PackedAnalyzers Analyzers => _analyzers.Value;
+
+    /// <summary>
+    /// A copy of <c>samples/&lt;sample&gt;</c> built with the package and a SARIF log, once per run: the tests that
+    /// read its findings share it instead of each paying for a build of their own.
+    /// </summary>
+    internal SampleBuild BuiltSample(string sample)
+        => _sampleBuilds.GetOrAdd(sample, name => new Lazy<SampleBuild>(() => SampleBuild.Create(this, name))).Value;
 
     public void Dispose()
     {

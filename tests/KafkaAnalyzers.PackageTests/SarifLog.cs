@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.CodeAnalysis;
 
 namespace KafkaAnalyzers.PackageTests;
 
@@ -80,6 +81,15 @@ internal sealed class SarifLog
         "error" => "error",
         "warning" => "warning",
         "suggestion" or "info" => "note",
+        _ => "none",
+    };
+
+    /// <summary>How a diagnostic severity appears as a SARIF level.</summary>
+    public static string Level(DiagnosticSeverity severity) => severity switch
+    {
+        DiagnosticSeverity.Error => "error",
+        DiagnosticSeverity.Warning => "warning",
+        DiagnosticSeverity.Info => "note",
         _ => "none",
     };
 }

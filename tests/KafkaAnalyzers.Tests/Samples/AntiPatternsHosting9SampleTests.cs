@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using KafkaAnalyzers.Tests.Meta;
 using KafkaAnalyzers.Tests.Verifiers;
@@ -15,8 +14,6 @@ namespace KafkaAnalyzers.Tests.Samples;
 public class AntiPatternsHosting9SampleTests
 {
     private static readonly string SampleDirectory = Path.Combine(TestEnvironment.RepositoryRoot, "samples", "AntiPatterns.Hosting9");
-
-    private static readonly Regex Marker = new(@"⚠\s*(?<id>KAFKA\d{3})");
 
     [Fact]
     public void The_sample_references_hosting_9_and_the_README_command_builds_it()
@@ -36,23 +33,11 @@ public class AntiPatternsHosting9SampleTests
         Assert.DoesNotContain(run.CompilerErrorsAndWarnings, d => d.Severity == DiagnosticSeverity.Error);
         Assert.Empty(run.AnalyzerFailures);
 
-        var markers = new HashSet<(string File, int Line, string Id)>();
-        foreach (var path in SourceFiles())
-        {
-            var lines = File.ReadAllLines(path);
-            for (var i = 0; i < lines.Length; i++)
-            {
-                foreach (Match match in Marker.Matches(lines[i]))
-                {
-                    markers.Add((Path.GetFullPath(path), i + 1, match.Groups["id"].Value));
-                }
-            }
-        }
-
+        var markers = SampleAnnotations.Read(SampleDirectory).Where(a => a.ByMarker).Select(a => a.Place).ToHashSet();
         var reported = run.RuleDiagnostics
-            .Select(d => (File: Path.GetFullPath(d.Location.SourceTree!.FilePath), Line: d.Location.GetLineSpan().StartLinePosition.Line + 1, d.Id))
+            .Select(d => (File: SampleAnnotations.RelativePath(SampleDirectory, d.Location.SourceTree!.FilePath), Line: d.Location.GetLineSpan().StartLinePosition.Line + 1, d.Id))
             .ToHashSet();
-        Assert.Contains(markers, m => m.Id == "KAFKA114" && m.File.EndsWith("ShipmentEventsWorker.cs", StringComparison.Ordinal));
+        Assert.Contains(markers, m => m.Id == "KAFKA114" && m.File == "Shipping/ShipmentEventsWorker.cs");
         var missing = markers.Except(reported).Select(m => $"{m.File}:{m.Line}: {m.Id} marked but not reported");
         var unmarked = reported.Except(markers).Select(m => $"{m.File}:{m.Line}: {m.Id} reported but not marked");
         var differences = missing.Concat(unmarked).ToList();
@@ -78,8 +63,5 @@ public class AntiPatternsHosting9SampleTests
     private static IEnumerable<SyntaxTree> Trees()
         => SourceFiles().Select(path => AnalysisRunner.Parse(File.ReadAllText(path), path)).Append(AnalysisRunner.ImplicitUsings).ToList();
 
-    private static IEnumerable<string> SourceFiles()
-        => Directory.EnumerateFiles(SampleDirectory, "*.cs", SearchOption.AllDirectories)
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                           && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+    private static IEnumerable<string> SourceFiles() => SampleAnnotations.SourceFiles(SampleDirectory);
 }

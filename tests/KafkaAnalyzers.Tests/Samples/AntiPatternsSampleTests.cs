@@ -46,32 +46,16 @@ public class AntiPatternsSampleTests
     public async Task Marked_lines_get_exactly_the_marked_rules()
     {
         var diagnostics = await AnalyzeSampleAsync();
-        var markers = new HashSet<(string File, int Line, string Id)>();
-        foreach (var path in SourceFiles())
-        {
-            var lines = File.ReadAllLines(path);
-            for (var i = 0; i < lines.Length; i++)
-            {
-                foreach (System.Text.RegularExpressions.Match match in Marker.Matches(lines[i]))
-                {
-                    markers.Add((Path.GetFullPath(path), i + 1, match.Groups["id"].Value));
-                }
-            }
-        }
+        var markers = SampleAnnotations.Read(SampleDirectory).Where(a => a.ByMarker).Select(a => a.Place).ToHashSet();
 
         Assert.NotEmpty(markers);
         var markedIds = markers.Select(m => m.Id).ToHashSet();
-        var reported = diagnostics
-            .Where(d => markedIds.Contains(d.Id) && d.Location.SourceTree is not null)
-            .Select(d => (File: Path.GetFullPath(d.Location.SourceTree!.FilePath), Line: d.Location.GetLineSpan().StartLinePosition.Line + 1, d.Id))
-            .ToHashSet();
+        var reported = Places(diagnostics.Where(d => markedIds.Contains(d.Id)));
         var missing = markers.Except(reported).Select(m => $"{m.File}:{m.Line}: {m.Id} marked but not reported");
         var unmarked = reported.Except(markers).Select(m => $"{m.File}:{m.Line}: {m.Id} reported but not marked");
         var differences = missing.Concat(unmarked).ToList();
         Assert.True(differences.Count == 0, string.Join(Environment.NewLine, differences));
     }
-
-    private static readonly System.Text.RegularExpressions.Regex Marker = new(@"⚠\s*(?<id>KAFKA\d{3})");
 
     /// <summary>
     /// Each finding is where the sample says it is: the line after a <c>// KAFKAnnn: why</c> comment (a
@@ -82,44 +66,16 @@ public class AntiPatternsSampleTests
     public async Task Every_finding_is_on_the_line_its_comment_announces()
     {
         var diagnostics = await AnalyzeSampleAsync();
-        var found = diagnostics
-            .Where(d => d.Id.StartsWith("KAFKA", StringComparison.Ordinal))
-            .Select(d => (File: Path.GetFileName(d.Location.SourceTree!.FilePath), Line: d.Location.GetLineSpan().StartLinePosition.Line, d.Id))
-            .ToHashSet();
-
-        var announced = new HashSet<(string File, int Line, string Id)>();
-        var marked = new HashSet<(string File, int Line, string Id)>();
-        foreach (var path in SourceFiles())
-        {
-            var lines = File.ReadAllLines(path);
-            for (var i = 0; i < lines.Length; i++)
-            {
-                foreach (System.Text.RegularExpressions.Match marker in Marker.Matches(lines[i]))
-                {
-                    marked.Add((Path.GetFileName(path), i, marker.Groups["id"].Value));
-                }
-
-                var match = System.Text.RegularExpressions.Regex.Match(lines[i], @"^\s*// (KAFKA\d{3}):");
-                if (!match.Success)
-                {
-                    continue;
-                }
-
-                var target = i + 1;
-                while (target < lines.Length && lines[target].TrimStart().StartsWith("//", StringComparison.Ordinal))
-                {
-                    target++;
-                }
-
-                announced.Add((Path.GetFileName(path), target, match.Groups[1].Value));
-            }
-        }
+        var found = Places(diagnostics.Where(d => d.Id.StartsWith("KAFKA", StringComparison.Ordinal)));
+        var annotations = SampleAnnotations.Read(SampleDirectory);
+        var announced = annotations.Where(a => !a.ByMarker).Select(a => a.Place).ToHashSet();
+        var marked = annotations.Where(a => a.ByMarker).Select(a => a.Place).ToHashSet();
 
         Assert.Superset(
             new HashSet<string> { "KAFKA004", "KAFKA005", "KAFKA006", "KAFKA007", "KAFKA008", "KAFKA010", "KAFKA011" },
             announced.Select(a => a.Id).ToHashSet());
-        var unannounced = found.Except(announced).Except(marked).Select(f => $"{f.File} line {f.Line + 1}: {f.Id} reported without a '// {f.Id}:' comment above it or a '// ⚠ {f.Id}' marker");
-        var missing = announced.Except(found).Select(a => $"{a.File} line {a.Line + 1}: '// {a.Id}:' announced but not reported");
+        var unannounced = found.Except(announced).Except(marked).Select(f => $"{f.File} line {f.Line}: {f.Id} reported without a '// {f.Id}:' comment above it or a '// ⚠ {f.Id}' marker");
+        var missing = announced.Except(found).Select(a => $"{a.File} line {a.Line}: '// {a.Id}:' announced but not reported");
         var differences = unannounced.Concat(missing).ToList();
         Assert.True(differences.Count == 0, string.Join(Environment.NewLine, differences));
     }
@@ -155,10 +111,14 @@ public class AntiPatternsSampleTests
         return (compilation, EditorConfigOptions.FromFile(Path.Combine(SampleDirectory, ".editorconfig")));
     }
 
-    private static IEnumerable<string> SourceFiles()
-        => Directory.EnumerateFiles(SampleDirectory, "*.cs", SearchOption.AllDirectories)
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                           && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+    private static IEnumerable<string> SourceFiles() => SampleAnnotations.SourceFiles(SampleDirectory);
+
+    /// <summary>Where each diagnostic is, as <see cref="AnnotatedFinding.Place"/> says it.</summary>
+    private static HashSet<(string File, int Line, string Id)> Places(IEnumerable<Diagnostic> diagnostics)
+        => diagnostics
+            .Where(d => d.Location.SourceTree is not null)
+            .Select(d => (SampleAnnotations.RelativePath(SampleDirectory, d.Location.SourceTree!.FilePath), d.Location.GetLineSpan().StartLinePosition.Line + 1, d.Id))
+            .ToHashSet();
 
     private static ImmutableArray<DiagnosticAnalyzer> Analyzers()
         => typeof(Descriptors).Assembly.GetTypes()
