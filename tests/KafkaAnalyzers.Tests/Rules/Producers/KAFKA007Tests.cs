@@ -711,4 +711,63 @@ public class KAFKA007Tests
             }
         }
         """, NoFlush(0));
+    // ---- still reported: delivery made sure of in ways the model does not follow (docs: "Still reported") ----
+
+    /// <summary>confluent-kafka-dotnet IntegrationTests/Tests/Headers.cs:53: the Flush count is ignored; the reports the handler collected are read after it.</summary>
+    [Fact]
+    public Task Still_flags_an_ignored_flush_count_when_the_collected_reports_are_read_confluent_Headers() => Verify("""
+        public class Tests
+        {
+            public void MessageHeaderProduceConsume(ProducerConfig config, string topic)
+            {
+                var drs = new List<DeliveryReport<Null, string>>();
+                using ({|#0:var producer = new ProducerBuilder<Null, string>(config).Build()|})
+                {
+                    Action<DeliveryReport<Null, string>> dh = dr => drs.Add(dr);
+                    producer.Produce(topic, new Message<Null, string> { Value = "the value" }, dh);
+                    producer.Produce(topic, new Message<Null, string> { Value = "the value" }, dh);
+                    producer.Flush(TimeSpan.FromSeconds(10));
+                    Console.WriteLine(drs[1].Message.Value);
+                }
+            }
+        }
+        """, FlushIgnored(0));
+
+    /// <summary>confluent-kafka-dotnet IntegrationTests/Tests/Producer_Poll.cs: the count of events Poll served is asserted.</summary>
+    [Fact]
+    public Task Still_flags_a_produce_followed_by_a_poll_whose_count_is_checked_confluent_Producer_Poll() => Verify("""
+        public class Tests
+        {
+            public void Producer_Poll(ProducerConfig config, string topic)
+            {
+                using ({|#0:var producer = new ProducerBuilder<Null, string>(config).Build()|})
+                {
+                    producer.Produce(topic, new Message<Null, string> { Value = "a message 2" }, dr => Console.WriteLine(dr.Error));
+                    if (producer.Poll(TimeSpan.FromSeconds(4)) != 1)
+                    {
+                        throw new InvalidOperationException("no report");
+                    }
+                }
+            }
+        }
+        """, NoFlush(0));
+
+    /// <summary>confluent-kafka-dotnet IntegrationTests/Tests/Headers_SerializationContext.cs: the message is consumed back before the producer is disposed.</summary>
+    [Fact]
+    public Task Still_flags_a_discarded_ProduceAsync_whose_message_is_consumed_back_confluent_Headers_SerializationContext() => Verify("""
+        public class Tests
+        {
+            public void HeadersSerializationContext(ProducerConfig producerConfig, ConsumerConfig consumerConfig, string topic)
+            {
+                using ({|#0:var producer = new ProducerBuilder<Null, string>(producerConfig).Build()|})
+                using (var consumer = new ConsumerBuilder<Null, string>(consumerConfig).Build())
+                {
+                    producer.ProduceAsync(topic, new Message<Null, string> { Value = "aaa" });
+                    consumer.Assign(new TopicPartitionOffset(topic, 0, 0));
+                    var cr = consumer.Consume();
+                    Console.WriteLine(cr.Message.Value);
+                }
+            }
+        }
+        """, NoFlush(0));
 }
