@@ -24,6 +24,11 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
         "Fact", "FactAttribute", "Theory", "TheoryAttribute", "Test", "TestAttribute", "TestMethod", "TestMethodAttribute", "TestCase", "TestCaseAttribute",
         "DataTestMethod", "DataTestMethodAttribute");
 
+    private static readonly ImmutableHashSet<string> UnresolvedTestAttributes = TestAttributes.Union(new[]
+    {
+        "SkippableFact", "SkippableFactAttribute", "SkippableTheory", "SkippableTheoryAttribute",
+    });
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.KAFKA007_DisposedWithoutFlush,
         Descriptors.KAFKA008_ProducerPerMessage);
@@ -80,8 +85,28 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
             return;
         }
 
-        var marks = instance.QueuingProduces.Select(p => (IOperation)p.Invocation).ToList();
-        AskAndReport(analysis, instance, start, startMarked: false, instance.Disposals, marks, ImmutableArray<IInvocationOperation>.Empty, reporter, context);
+        // A message the code waits for (its task, or its handler's signal) is confirmed there, whatever Flush does.
+        var unconfirmed = new List<IOperation>();
+        var groups = new List<MarkGroup>();
+        foreach (var produce in instance.QueuingProduces)
+        {
+            var confirmations = DeliveryConfirmation.MessageSites(produce, function, analysis.Index, analysis.Symbols.Flow, context.CancellationToken);
+            if (confirmations.IsEmpty)
+            {
+                unconfirmed.Add(produce.Invocation);
+            }
+            else
+            {
+                groups.Add(new MarkGroup(new[] { produce.Invocation }, confirmations));
+            }
+        }
+
+        if (unconfirmed.Count > 0)
+        {
+            groups.Add(new MarkGroup(unconfirmed, Array.Empty<IOperation>()));
+        }
+
+        AskAndReport(analysis, instance, start, startMarked: false, instance.Disposals, groups, ImmutableArray<IInvocationOperation>.Empty, reporter, context);
     }
 
     private static void ReportField(KafkaTypeAnalysis analysis, ProducerInstance instance, DeduplicatingReporter reporter, SymbolAnalysisContext context)
@@ -121,7 +146,8 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
         {
             var disposals = group.ToImmutableArray();
             var calls = CallsTo(flushingMethods, group.Key);
-            AskAndReport(analysis, instance, start: null, startMarked: true, disposals, instance.QueuingProduces.Where(p => InFunction(p.Invocation, group.Key)).Select(p => (IOperation)p.Invocation).ToList(), calls, reporter, context);
+            var marks = instance.QueuingProduces.Where(p => InFunction(p.Invocation, group.Key)).Select(p => (IOperation)p.Invocation).ToList();
+            AskAndReport(analysis, instance, start: null, startMarked: true, disposals, new[] { new MarkGroup(marks, Array.Empty<IOperation>()) }, calls, reporter, context);
         }
     }
 
@@ -137,7 +163,7 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
         IOperation? start,
         bool startMarked,
         ImmutableArray<IOperation> disposals,
-        IReadOnlyList<IOperation> marks,
+        IReadOnlyList<MarkGroup> groups,
         ImmutableArray<IInvocationOperation> flushingCalls,
         DeduplicatingReporter reporter,
         SymbolAnalysisContext context)
@@ -153,25 +179,37 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
             return;
         }
 
+        // Each group of produces is asked on its own: its clears are the flushes plus what confirms its messages.
         var symbols = analysis.Symbols.Flow;
-        var unflushed = ControlFlowPaths.Ask(new PathQuestion(start, targets, marks, anyFlush, startMarked), symbols, context.CancellationToken);
-        if (!unflushed.Answered)
+        var unflushed = new List<PathAnswer>();
+        var ignored = new List<PathAnswer>();
+        foreach (var group in groups)
         {
-            return;
+            var answer = ControlFlowPaths.Ask(new PathQuestion(start, targets, group.Marks, anyFlush.Concat(group.Confirmations), startMarked), symbols, context.CancellationToken);
+            if (!answer.Answered)
+            {
+                return;
+            }
+
+            unflushed.Add(answer);
+            var counted = ControlFlowPaths.Ask(new PathQuestion(start, targets, group.Marks, accountingFlush.Concat(group.Confirmations), startMarked), symbols, context.CancellationToken);
+            if (counted.Answered)
+            {
+                ignored.Add(counted);
+            }
         }
 
-        var ignored = ControlFlowPaths.Ask(new PathQuestion(start, targets, marks, accountingFlush, startMarked), symbols, context.CancellationToken);
         var name = instance.Holder!.Name;
         foreach (var target in targets)
         {
             string? what = null;
-            if (unflushed.IsReachedMarked(target))
+            if (unflushed.Any(a => a.IsReachedMarked(target)))
             {
-                what = unflushed.ReachedMarkedNormally.Contains(target)
+                what = unflushed.Any(a => a.ReachedMarkedNormally.Contains(target))
                     ? $"'{name}' is disposed without a Flush after its last Produce"
                     : $"'{name}' is disposed on a cancellation path (OperationCanceledException) without a Flush after its last Produce";
             }
-            else if (ignored.Answered && ignored.IsReachedMarked(target))
+            else if (ignored.Any(a => a.IsReachedMarked(target)))
             {
                 what = $"The count Flush returns (messages still queued) is ignored before '{name}' is disposed";
             }
@@ -182,6 +220,20 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
                 reporter.Report(Descriptors.KAFKA007_DisposedWithoutFlush, DisposalLocation(target), properties, messageArgs: what);
             }
         }
+    }
+
+    /// <summary>Produce calls asked about together, and the operations besides a flush that confirm their messages.</summary>
+    private readonly struct MarkGroup
+    {
+        public MarkGroup(IReadOnlyList<IOperation> marks, IReadOnlyList<IOperation> confirmations)
+        {
+            Marks = marks;
+            Confirmations = confirmations;
+        }
+
+        public IReadOnlyList<IOperation> Marks { get; }
+
+        public IReadOnlyList<IOperation> Confirmations { get; }
     }
 
     /// <summary>
@@ -379,12 +431,21 @@ internal sealed class ProducerLifetimeAnalyzer : KafkaTypeAnalyzer
         return !IsTestMethod(method);
     }
 
-    /// <summary>A test (xUnit, NUnit, MSTest, or an attribute derived from theirs, e.g. SkippableTheory): one producer per test run.</summary>
-    /// <summary>A method with an xUnit/NUnit/MSTest test attribute (or one derived from it).</summary>
+    /// <summary>
+    /// A test (xUnit, NUnit, MSTest, or an attribute derived from theirs, e.g. SkippableTheory): one producer per
+    /// test run. An attribute whose type does not resolve (the test framework's package missing from the
+    /// references, as in a build that has not restored it) is matched by the name written, including
+    /// Xunit.SkippableFact's <c>SkippableFact</c>/<c>SkippableTheory</c>, whose base types cannot be seen then.
+    /// </summary>
     internal static bool IsTestMethod(IMethodSymbol method)
     {
         foreach (var attribute in method.GetAttributes())
         {
+            if (attribute.AttributeClass is { TypeKind: TypeKind.Error } unresolved && UnresolvedTestAttributes.Contains(unresolved.Name))
+            {
+                return true;
+            }
+
             for (var type = attribute.AttributeClass; type is not null; type = type.BaseType)
             {
                 if (TestAttributes.Contains(type.Name))

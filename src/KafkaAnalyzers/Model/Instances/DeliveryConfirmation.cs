@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -110,6 +112,96 @@ internal readonly struct DeliveryConfirmation
 
         return new DeliveryConfirmation(ConfirmationKind.AtSites, sites.ToImmutable());
     }
+
+    /// <summary>
+    /// The operations of <paramref name="function"/> after which this one message is known to be delivered or
+    /// failed, leaving out the producer-wide <c>Flush</c> and transaction calls (KAFKA007: a message confirmed
+    /// before the producer is disposed cannot be dropped by the disposal). Narrower than <see cref="Sites"/>:
+    /// <list type="bullet">
+    /// <item><c>ProduceAsync</c> whose task is awaited or read: each await, <c>Wait()</c>, <c>.Result</c>... of it.</item>
+    /// <item><c>Produce</c> whose delivery handler signals: each wait of the function on something the handler
+    /// touches (<c>autoEvent.Set()</c> and <c>autoEvent.WaitOne()</c>, <c>Monitor.Pulse(o)</c> and
+    /// <c>Monitor.Wait(o)</c>, <c>tcs.SetResult(..)</c> and <c>await tcs.Task</c>).</item>
+    /// <item>A produce in a lambda of <paramref name="function"/> that the lambda confirms as above on every path
+    /// before it returns: every wait of <paramref name="function"/> itself (<c>Task.WaitAll(tasks)</c>,
+    /// <c>await Task.WhenAll(..)</c>, <c>Join()</c>), taken as waiting for the lambda's work (confluent's
+    /// SyncOverAsync tests).</item>
+    /// </list>
+    /// Empty when nothing in view waits for the message.
+    /// </summary>
+    internal static ImmutableArray<IOperation> MessageSites(ProduceCall call, IOperation function, OperationIndex index, FlowSymbols symbols, CancellationToken cancellationToken)
+    {
+        if (!call.IsDelivering)
+        {
+            return ImmutableArray<IOperation>.Empty;
+        }
+
+        var own = FlowGraphs.FunctionOf(call.Invocation);
+        var sites = OwnSites(call, own, index, symbols);
+        if (own == function)
+        {
+            return sites;
+        }
+
+        if (sites.IsEmpty || own is not IAnonymousFunctionOperation)
+        {
+            return ImmutableArray<IOperation>.Empty;
+        }
+
+        var inLambda = ControlFlowPaths.Ask(new PathQuestion(call.Invocation, System.Array.Empty<IOperation>(), System.Array.Empty<IOperation>(), sites, startMarked: true), symbols, cancellationToken);
+        return inLambda.Answered && !inLambda.ExitsMarked && !inLambda.ExitsMarkedByCancellation ? WaitsIn(function) : ImmutableArray<IOperation>.Empty;
+    }
+
+    /// <summary>The sites of <see cref="MessageSites"/> in the produce's own function.</summary>
+    private static ImmutableArray<IOperation> OwnSites(ProduceCall call, IOperation own, OperationIndex index, FlowSymbols symbols)
+    {
+        if (call.IsAsync)
+        {
+            return call.Task.Kind is TaskUseKind.Awaited or TaskUseKind.Inspected
+                ? TaskObservation.ObservationSites(call.Invocation, index, symbols).Where(o => FlowGraphs.FunctionOf(o) == own).ToImmutableArray()
+                : ImmutableArray<IOperation>.Empty;
+        }
+
+        if (call.Handler is not { IsMissing: false, BodiesComplete: true } handler || handler.Bodies.IsEmpty || !MaySignal(handler))
+        {
+            return ImmutableArray<IOperation>.Empty;
+        }
+
+        var touched = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var body in handler.Bodies)
+        {
+            foreach (var node in body.Body.Descendants())
+            {
+                if (ReferencedSymbol(node) is { } symbol && !SymbolEqualityComparer.Default.Equals(symbol, body.Report)
+                    && !(symbol is ILocalSymbol local && IsOwnLocal(node, body.Declaration)))
+                {
+                    touched.Add(symbol);
+                }
+            }
+        }
+
+        return WaitsIn(own).Where(wait => WaitedOn(wait).Any(operand => operand.DescendantsAndSelf().Any(n => ReferencedSymbol(n) is { } s && touched.Contains(s)))).ToImmutableArray();
+    }
+
+    private static ISymbol? ReferencedSymbol(IOperation operation)
+        => operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IFieldReferenceOperation field => field.Field,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
+
+    /// <summary>What a wait waits on: the awaited value, or the receiver and arguments of <c>WaitOne()</c>, <c>Monitor.Wait(o)</c>, ...</summary>
+    private static IEnumerable<IOperation> WaitedOn(IOperation wait)
+        => wait switch
+        {
+            IAwaitOperation await => new[] { await.Operation },
+            IInvocationOperation invocation => invocation.Instance is { } instance
+                ? invocation.Arguments.Select(a => a.Value).Prepend(instance)
+                : invocation.Arguments.Select(a => a.Value),
+            _ => Enumerable.Empty<IOperation>(),
+        };
 
     /// <summary>The handler may tell the producing code about the delivery: it calls or writes something outside itself, or its body is not in view.</summary>
     private static bool MaySignal(DeliveryHandler handler)

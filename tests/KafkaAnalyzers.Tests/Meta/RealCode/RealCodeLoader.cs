@@ -58,14 +58,14 @@ internal static class RealCodeLoader
             var text = File.ReadAllText(fullPath) + string.Concat(BuildPropsAbove(directory, root).Select(File.ReadAllText));
             var document = TryParse(File.ReadAllText(fullPath));
             var projectReferences = ProjectReferences(document, directory).Where(ids.ContainsKey).ToList();
-            var referencesKafkaSource = ReferencesKafkaSource(fullPath, ids, assemblyNames, new HashSet<string>(StringComparer.Ordinal));
+            var fromSource = SourceAssemblies(fullPath, ids, assemblyNames, new HashSet<string>(StringComparer.Ordinal));
             var sdk = document?.Root?.Attribute("Sdk")?.Value ?? string.Empty;
             var isExe = Regex.IsMatch(text, @"<OutputType>\s*(Exe|WinExe)\s*</OutputType>", RegexOptions.IgnoreCase)
                         || sdk.Contains("Web", StringComparison.Ordinal) || sdk.Contains("Worker", StringComparison.Ordinal);
             var nullable = Regex.IsMatch(text, @"<Nullable>\s*enable\s*</Nullable>", RegexOptions.IgnoreCase);
             var implicitUsings = Regex.IsMatch(text, @"<ImplicitUsings>\s*(enable|true)\s*</ImplicitUsings>", RegexOptions.IgnoreCase);
 
-            var references = References(text, sdk, includeKafka: !referencesKafkaSource && assemblyNames[fullPath] != "Confluent.Kafka");
+            var references = References(text, sdk, fromSource);
             var projectId = ids[fullPath];
             solution = solution.AddProject(ProjectInfo.Create(
                 projectId,
@@ -157,35 +157,38 @@ internal static class RealCodeLoader
                .Select(include => Path.GetFullPath(Path.Combine(directory, include.Replace('\\', Path.DirectorySeparatorChar))))
            ?? Enumerable.Empty<string>();
 
-    /// <summary>The project is, or references, a project that builds Confluent.Kafka from source (the client's own repository).</summary>
-    private static bool ReferencesKafkaSource(string project, Dictionary<string, ProjectId> ids, Dictionary<string, string> assemblyNames, HashSet<string> seen)
+    /// <summary>
+    /// The assemblies the project builds or references as projects of the checkout (directly or not), e.g.
+    /// Confluent.Kafka and Confluent.SchemaRegistry in the client's own repository: the test references and
+    /// packages of the same name are left out, or every type in them would exist twice and calls using one
+    /// would not bind.
+    /// </summary>
+    private static HashSet<string> SourceAssemblies(string project, Dictionary<string, ProjectId> ids, Dictionary<string, string> assemblyNames, HashSet<string> seen)
     {
+        var result = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { assemblyNames[project] };
         if (!seen.Add(project))
         {
-            return false;
+            return result;
         }
 
         var directory = Path.GetDirectoryName(project)!;
         foreach (var reference in ProjectReferences(TryParse(File.ReadAllText(project)), directory).Where(ids.ContainsKey))
         {
-            if (assemblyNames[reference] == "Confluent.Kafka" || ReferencesKafkaSource(reference, ids, assemblyNames, seen))
-            {
-                return true;
-            }
+            result.UnionWith(SourceAssemblies(reference, ids, assemblyNames, seen));
         }
 
-        return false;
+        return result;
     }
 
-    private static ImmutableArray<MetadataReference> References(string projectText, string sdk, bool includeKafka)
+    private static ImmutableArray<MetadataReference> References(string projectText, string sdk, HashSet<string> fromSource)
     {
         var references = TestReferences.All
-            .Where(r => includeKafka || !(r.Display ?? string.Empty).EndsWith("Confluent.Kafka.dll", StringComparison.Ordinal))
+            .Where(r => !fromSource.Contains(Path.GetFileNameWithoutExtension(r.Display ?? string.Empty)))
             .ToList();
         var seen = references.OfType<PortableExecutableReference>().Select(r => Path.GetFileName(r.FilePath ?? r.Display ?? string.Empty)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var packages = Regex.Matches(projectText, @"<PackageReference\s+(?:Include|Update)=""(?<id>[^""]+)""")
             .Select(m => m.Groups["id"].Value)
-            .Where(id => includeKafka || !id.Equals("Confluent.Kafka", StringComparison.OrdinalIgnoreCase));
+            .Where(id => !fromSource.Contains(id));
         if (sdk.Contains("Web", StringComparison.Ordinal))
         {
             packages = packages.Append("Microsoft.AspNetCore.App.Ref");
@@ -193,7 +196,7 @@ internal static class RealCodeLoader
 
         foreach (var dll in packages.SelectMany(id => PackageAssemblies(id, new HashSet<string>(StringComparer.OrdinalIgnoreCase))))
         {
-            if (seen.Add(Path.GetFileName(dll)))
+            if (!fromSource.Contains(Path.GetFileNameWithoutExtension(dll)) && seen.Add(Path.GetFileName(dll)))
             {
                 references.Add(MetadataReference.CreateFromFile(dll));
             }

@@ -347,4 +347,71 @@ public class KAFKA008Tests
             }
         }
         """);
+    /// <summary>
+    /// confluent-kafka-dotnet test/Confluent.Kafka.IntegrationTests/Tests/CancellationDelayMax.cs when Xunit.SkippableFact
+    /// is not among the references (a build that has not restored it): [SkippableTheory] does not resolve, so its base
+    /// type cannot be seen; the name written is enough.
+    /// </summary>
+    [Fact]
+    public Task Silent_for_a_test_whose_unresolved_attribute_is_named_SkippableTheory_confluent_CancellationDelayMax() => Verify("""
+        public class Tests
+        {
+            [{|CS0246:{|CS0246:SkippableTheory|}|}]
+            public void CancellationDelayMax(string bootstrapServers)
+            {
+                using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers }).Build();
+                producer.ProduceAsync("t", new Message<byte[], byte[]> { Value = new byte[1] }).Wait();
+            }
+        }
+        """);
+
+    /// <summary>
+    /// confluent-kafka-dotnet test/Confluent.SchemaRegistry.Serdes.IntegrationTests/Tests_Avro/ProduceConsumeGeneric.cs as the
+    /// real-code run compiles it (xUnit's attributes unresolved): a helper that builds two producers, each sending one
+    /// message, called once from each [Theory]. (The run reported it because the calls did not bind: SubjectNameStrategy
+    /// came both from the checkout's Confluent.SchemaRegistry project and from the package; RealCodeLoader now leaves out
+    /// references to assemblies the checkout builds.)
+    /// </summary>
+    [Fact]
+    public Task Silent_for_a_helper_called_from_tests_whose_attribute_is_unresolved_confluent_ProduceConsumeGeneric() => Verify("""
+        public static partial class Tests
+        {
+            private static void ProduceConsumeGeneric(string bootstrapServers, string topic)
+            {
+                var config = new ProducerConfig { BootstrapServers = bootstrapServers };
+                DeliveryResult<string, Null> dr;
+                using (var p = new ProducerBuilder<string, Null>(config).Build())
+                {
+                    dr = p.ProduceAsync(topic, new Message<string, Null> { Key = "generic" }).Result;
+                }
+
+                using (var p = new ProducerBuilder<string, Null>(config).Build())
+                {
+                    p.ProduceAsync(topic, new Message<string, Null> { Key = "specific" }).Wait();
+                }
+
+                Console.WriteLine(dr.Offset);
+            }
+
+            [{|CS0246:{|CS0246:Theory|}|}]
+            private static void ProduceConsumeGeneric_Topic(string bootstrapServers) => ProduceConsumeGeneric(bootstrapServers, "topic");
+
+            [{|CS0246:{|CS0246:Theory|}|}]
+            private static void ProduceConsumeGeneric_Record(string bootstrapServers) => ProduceConsumeGeneric(bootstrapServers, "record");
+        }
+        """);
+
+    /// <summary>The twin of the above: an unresolved attribute that is not a test framework's says nothing about how often the method runs.</summary>
+    [Fact]
+    public Task Flags_a_per_call_method_whose_unresolved_attribute_is_not_a_test_attribute() => Verify("""
+        public class Controller
+        {
+            [{|CS0246:{|CS0246:HttpPost|}|}]
+            public void Post(ProducerConfig config, string body)
+            {
+                using var producer = {|#0:new ProducerBuilder<Null, string>(config).Build()|};
+                producer.ProduceAsync("t", new Message<Null, string> { Value = body }).Wait();
+            }
+        }
+        """, PerCall(0, "Post"));
 }
