@@ -9,7 +9,10 @@ using KafkaAnalyzers.Reliability.Testing;
 // work, on the in-process cluster, in one process run. Each measurement is repeated; the median is reported
 // and the ratios are library / raw (messages/s: above 1 is faster; bytes/message: above 1 allocates more).
 // Usage: dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks [messages] [repetitions] [keyed messages]
+//        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks producer [messages] [repetitions]
 //        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks produce-shapes [messages] [repetitions]
+// The producer form runs only the producer comparison (for working on the producer's hot path: more repetitions
+// in the same time) and ends with the producer's two ratios.
 // The second form compares only the produce shapes of KAFKA010 (await ProduceAsync one message at a time in a loop)
 // with raw Produce + handler and with batches awaited together; it is short because the awaited loop is slow.
 // librdkafka's mock keeps at most 5 MiB (or 100,000 message sets) per partition and deletes the oldest beyond
@@ -23,6 +26,12 @@ if (args.Length > 0 && args[0] == "produce-shapes")
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3,
         Partitions);
     return;
+}
+
+var producerOnly = args.Length > 0 && args[0] == "producer";
+if (producerOnly)
+{
+    args = args[1..];
 }
 
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
@@ -51,6 +60,16 @@ for (var run = 1; run <= repetitions; run++)
         producer[raw ? "raw Produce + handler" : "DeliveryTrackingProducer"].Add(measurement);
         Print($"produce run {run}", raw ? "raw Produce + handler" : "DeliveryTrackingProducer", measurement);
     }
+}
+
+if (producerOnly)
+{
+    Console.WriteLine();
+    Console.WriteLine($"Medians over {repetitions} runs:");
+    var producerOnlyRatio = Summarize("producer", producer, "raw Produce + handler", "DeliveryTrackingProducer");
+    Console.WriteLine($"Load average after: {LoadAverage()}");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"producer/raw={producerOnlyRatio.Throughput:F2} producer_alloc/raw={producerOnlyRatio.Allocation:F2}"));
+    return;
 }
 
 // The third variant is a diagnosis, not a configuration to recommend: with MaxInFlight above the message count the
@@ -165,7 +184,7 @@ static void Fill(string bootstrapServers, string topic, int count, int keys)
 static void Print(string run, string name, Measurement measurement) =>
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"  {run,-14} {name,-32} {measurement.MessagesPerSecond,12:N0} msg/s  {measurement.BytesPerMessage,8:N0} B/msg  ({measurement.Elapsed.TotalSeconds:F2} s)"));
+        $"  {run,-14} {name,-32} {measurement.MessagesPerSecond,12:N0} msg/s  {measurement.BytesPerMessage,8:N0} B/msg  {measurement.CpuMicrosecondsPerMessage,6:F2} CPU µs/msg  ({measurement.Elapsed.TotalSeconds:F2} s; GC {measurement.Gen0}/{measurement.Gen1}/{measurement.Gen2}, paused {measurement.GcPause.TotalMilliseconds:F0} ms)"));
 
 static (double Throughput, double Allocation) Summarize(string what, Dictionary<string, List<Measurement>> results, string rawName, string libraryName)
 {
@@ -175,9 +194,11 @@ static (double Throughput, double Allocation) Summarize(string what, Dictionary<
     var libraryRate = Measurement.Median(library.Select(m => m.MessagesPerSecond));
     var rawBytes = Measurement.Median(raw.Select(m => m.BytesPerMessage));
     var libraryBytes = Measurement.Median(library.Select(m => m.BytesPerMessage));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {rawName,-32} {rawRate,12:N0} msg/s  {rawBytes,8:N0} B/msg"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {libraryName,-32} {libraryRate,12:N0} msg/s  {libraryBytes,8:N0} B/msg"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: ratio {libraryName} / {rawName}: throughput {libraryRate / rawRate:F2}, allocated bytes per message {libraryBytes / rawBytes:F2}"));
+    var rawCpu = Measurement.Median(raw.Select(m => m.CpuMicrosecondsPerMessage));
+    var libraryCpu = Measurement.Median(library.Select(m => m.CpuMicrosecondsPerMessage));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {rawName,-32} {rawRate,12:N0} msg/s  {rawBytes,8:N0} B/msg  {rawCpu,6:F2} CPU µs/msg"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {libraryName,-32} {libraryRate,12:N0} msg/s  {libraryBytes,8:N0} B/msg  {libraryCpu,6:F2} CPU µs/msg"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: ratio {libraryName} / {rawName}: throughput {libraryRate / rawRate:F2}, allocated bytes per message {libraryBytes / rawBytes:F2}, CPU time per message {libraryCpu / rawCpu:F2}"));
     return (libraryRate / rawRate, libraryBytes / rawBytes);
 }
 
