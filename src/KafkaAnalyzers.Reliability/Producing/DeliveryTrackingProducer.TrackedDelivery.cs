@@ -6,7 +6,12 @@ namespace KafkaAnalyzers.Reliability.Producing;
 
 public sealed partial class DeliveryTrackingProducer<TKey, TValue>
 {
-    /// <summary>One produced message from the produce call to its outcome.</summary>
+    /// <summary>
+    /// One produced message from the produce call to its outcome. It is also the target of the delivery-report
+    /// delegate Confluent.Kafka's <c>Produce</c> takes (bound once, in the constructor), and a list node of
+    /// <see cref="PendingDeliveries"/>; so tracking a <c>Produce</c> allocates nothing when a recycled one is
+    /// available (see <see cref="PendingDeliveries"/> for when one is reused).
+    /// </summary>
     private sealed class TrackedDelivery
     {
         private const int NotAccepted = 0;
@@ -15,27 +20,26 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
 
         private readonly DeliveryTrackingProducer<TKey, TValue> owner;
         private readonly Action<DeliveryReport<TKey, TValue>> reportHandler;
-        private readonly long startedAt = Stopwatch.GetTimestamp();
+        private TopicPartition? destination;
         private Activity? activity;
+        private long startedAt;
         private int state;
         private int completed;
-        private int dispatched;
-        private int callerStoppedWaiting;
-        private DeliveryFailure<TKey, TValue>? failure;
+        private int holds;
 
-        public TrackedDelivery(DeliveryTrackingProducer<TKey, TValue> owner, TopicPartition topicPartition, Message<TKey, TValue> message, bool awaited)
+        public TrackedDelivery(DeliveryTrackingProducer<TKey, TValue> owner, bool pooled)
         {
             this.owner = owner;
-            TopicPartition = topicPartition;
-            Message = message;
+            Pooled = pooled;
             reportHandler = OnReport;
-            if (awaited)
-            {
-                Completion = new TaskCompletionSource<DeliveryResult<TKey, TValue>>(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
+            Topic = string.Empty;
+            Message = null!;
         }
 
-        /// <summary>Links of the pending list (<see cref="PendingDeliveries"/>), read and written under its lock.</summary>
+        /// <summary>Whether it goes back to the pool once both its holders released it (see <see cref="Release"/>).</summary>
+        public bool Pooled { get; }
+
+        /// <summary>Links of the pending list (<see cref="PendingDeliveries"/>), read and written under its lock; <see cref="Newer"/> also links the pool's free lists.</summary>
         public TrackedDelivery? Older { get; set; }
 
         /// <inheritdoc cref="Older"/>
@@ -44,14 +48,23 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
         /// <summary>Whether the delivery is in the pending list (under its lock).</summary>
         public bool IsPending { get; set; }
 
-        public TopicPartition TopicPartition { get; }
+        public string Topic { get; private set; }
 
-        public Message<TKey, TValue> Message { get; }
+        /// <summary>The partition asked for (<see cref="Partition.Any"/> unless the caller chose one).</summary>
+        public Partition Partition { get; private set; }
+
+        public Message<TKey, TValue> Message { get; private set; }
 
         /// <summary>Set for <c>ProduceAsync</c>: the caller awaits it.</summary>
-        public TaskCompletionSource<DeliveryResult<TKey, TValue>>? Completion { get; }
+        public AwaitedOutcome? Awaited { get; private set; }
+
+        /// <summary><see cref="Stopwatch"/> timestamp of the produce call.</summary>
+        public long StartedAt => startedAt;
 
         public TimeSpan Elapsed => Stopwatch.GetElapsedTime(startedAt);
+
+        /// <summary>The destination as a <see cref="Confluent.Kafka.TopicPartition"/> (the caller's when it gave one).</summary>
+        public TopicPartition TopicPartition => destination ?? new TopicPartition(Topic, Partition);
 
         /// <summary>
         /// Whether this class took responsibility for the message: librdkafka queued it, or it was handed off
@@ -62,10 +75,68 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
         /// <summary>Whether librdkafka has the message (so it may have been sent).</summary>
         public bool IsInClient => Volatile.Read(ref state) == InClient;
 
+        /// <summary>Set when librdkafka refused the message at once inside a failure handler: the hand-off task fails it.</summary>
+        public Error? DeferredRefusal { get; private set; }
+
+        /// <summary>
+        /// Makes a new or recycled delivery the given message's (under the pending list's lock, before it is
+        /// linked in). Two holders: the produce call and the outcome (<see cref="Release"/>).
+        /// </summary>
+        public void Start(string topic, Partition partition, TopicPartition? callerDestination, Message<TKey, TValue> message, AwaitedOutcome? awaited, Activity? producerSpan, long timestamp)
+        {
+            Topic = topic;
+            Partition = partition;
+            destination = callerDestination;
+            Message = message;
+            Awaited = awaited;
+            activity = producerSpan;
+            startedAt = timestamp;
+            DeferredRefusal = null;
+            state = NotAccepted;
+            completed = 0;
+            holds = 2;
+        }
+
+        /// <summary>
+        /// One holder is done with it: the produce call once it no longer reads it, the outcome once it was handed
+        /// over, a disposal snapshot after its attempt. The last one returns a pooled delivery to the pool. A holder
+        /// that never releases (a message that was not queued, handed off or awaited) only keeps it out of the pool.
+        /// </summary>
+        public void Release()
+        {
+            if (Pooled && Interlocked.Decrement(ref holds) == 0)
+            {
+                Topic = string.Empty;
+                destination = null;
+                Message = null!;
+                Awaited = null;
+                activity = null;
+                DeferredRefusal = null;
+                owner.pending.Recycle(this);
+            }
+        }
+
+        /// <summary>Adds a holder (a disposal snapshot); only for a delivery still in the pending list, which its outcome still holds.</summary>
+        public void Hold()
+        {
+            if (Pooled)
+            {
+                Interlocked.Increment(ref holds);
+            }
+        }
+
         /// <summary>Gives the message to librdkafka; throws what <c>Produce</c> throws (<c>Local_QueueFull</c> included).</summary>
         public void Enqueue()
         {
-            owner.producer.Produce(TopicPartition, Message, reportHandler);
+            if (destination is null)
+            {
+                owner.producer.Produce(Topic, Message, reportHandler);
+            }
+            else
+            {
+                owner.producer.Produce(destination, Message, reportHandler);
+            }
+
             Volatile.Write(ref state, InClient);
         }
 
@@ -85,9 +156,6 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
 
         public void MarkHandedOff() => Volatile.Write(ref state, HandedOff);
 
-        /// <summary>Set when librdkafka refused the message at once inside a failure handler: the hand-off task fails it.</summary>
-        public Error? DeferredRefusal { get; private set; }
-
         public void DeferRefusal(Error refusal)
         {
             DeferredRefusal = refusal;
@@ -95,46 +163,6 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
         }
 
         public bool TryClaimCompletion() => Interlocked.Exchange(ref completed, 1) == 0;
-
-        /// <summary>
-        /// Starts the producer span (without making it current for the caller) and writes the trace context into
-        /// the headers. A listener that throws costs the span, never the message.
-        /// </summary>
-        public void StartActivity()
-        {
-            var previous = Activity.Current;
-
-            // Without a listener there is no span to start: the caller's context (if any) is propagated as is,
-            // and the span name is not even formatted (a string per message otherwise).
-            if (ReliabilityTelemetry.ActivitySource.HasListeners())
-            {
-                try
-                {
-                    activity = ReliabilityTelemetry.ActivitySource.StartActivity($"send {TopicPartition.Topic}", ActivityKind.Producer);
-                }
-                catch (Exception listenerFailure)
-                {
-                    owner.TelemetryFailed(listenerFailure, "starting the producer span");
-                    return;
-                }
-                finally
-                {
-                    Activity.Current = previous;
-                }
-            }
-
-            var context = activity ?? previous;
-            if (context is null)
-            {
-                return;
-            }
-
-            activity?.SetTag("messaging.system", "kafka");
-            activity?.SetTag("messaging.operation.type", "send");
-            activity?.SetTag(ReliabilityInstruments.TopicTag, TopicPartition.Topic);
-            Message.Headers ??= [];
-            TraceContextPropagation.Inject(Message.Headers, context);
-        }
 
         /// <summary>Stops the span; never throws (a listener's failure is logged).</summary>
         public void EndActivity(ActivityStatusCode status, string? description)
@@ -162,35 +190,6 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
             }
         }
 
-        /// <summary>Fails an awaited delivery: the caller gets the exception, or the handler gets the failure if the caller stopped waiting.</summary>
-        public void Fail(DeliveryFailure<TKey, TValue> deliveryFailure)
-        {
-            Interlocked.Exchange(ref failure, deliveryFailure);
-            Completion!.TrySetException(new DeliveryFailedException<TKey, TValue>(deliveryFailure));
-            if (Volatile.Read(ref callerStoppedWaiting) != 0)
-            {
-                DispatchOnce(deliveryFailure);
-            }
-        }
-
-        /// <summary>The <c>ProduceAsync</c> caller cancelled its wait: a failure, now or later, goes to the handler instead.</summary>
-        public void StopWaiting()
-        {
-            Interlocked.Exchange(ref callerStoppedWaiting, 1);
-            if (Volatile.Read(ref failure) is { } known)
-            {
-                DispatchOnce(known);
-            }
-        }
-
-        private void DispatchOnce(DeliveryFailure<TKey, TValue> deliveryFailure)
-        {
-            if (Interlocked.Exchange(ref dispatched, 1) == 0)
-            {
-                owner.Dispatch(deliveryFailure);
-            }
-        }
-
         /// <summary>
         /// Runs on the thread serving delivery reports (the client's poll thread or a flushing one); an exception
         /// escaping here would only reach the error handler, so none does. Produce calls made from here (by the
@@ -210,6 +209,46 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue>
             finally
             {
                 DeliveryReportThread.Exit();
+            }
+        }
+    }
+
+    /// <summary>
+    /// What a <c>ProduceAsync</c> caller awaits, with what deciding between the caller and the failure handler
+    /// needs (one object per awaited message, next to its <see cref="TrackedDelivery"/>).
+    /// </summary>
+    private sealed class AwaitedOutcome() : TaskCompletionSource<DeliveryResult<TKey, TValue>>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        private int dispatched;
+        private int callerStoppedWaiting;
+        private DeliveryFailure<TKey, TValue>? failure;
+
+        /// <summary>Fails an awaited delivery: the caller gets the exception, or the handler gets the failure if the caller stopped waiting.</summary>
+        public void Fail(DeliveryTrackingProducer<TKey, TValue> owner, DeliveryFailure<TKey, TValue> deliveryFailure)
+        {
+            Interlocked.Exchange(ref failure, deliveryFailure);
+            TrySetException(new DeliveryFailedException<TKey, TValue>(deliveryFailure));
+            if (Volatile.Read(ref callerStoppedWaiting) != 0)
+            {
+                DispatchOnce(owner, deliveryFailure);
+            }
+        }
+
+        /// <summary>The <c>ProduceAsync</c> caller cancelled its wait: a failure, now or later, goes to the handler instead.</summary>
+        public void StopWaiting(DeliveryTrackingProducer<TKey, TValue> owner)
+        {
+            Interlocked.Exchange(ref callerStoppedWaiting, 1);
+            if (Volatile.Read(ref failure) is { } known)
+            {
+                DispatchOnce(owner, known);
+            }
+        }
+
+        private void DispatchOnce(DeliveryTrackingProducer<TKey, TValue> owner, DeliveryFailure<TKey, TValue> deliveryFailure)
+        {
+            if (Interlocked.Exchange(ref dispatched, 1) == 0)
+            {
+                owner.Dispatch(deliveryFailure);
             }
         }
     }

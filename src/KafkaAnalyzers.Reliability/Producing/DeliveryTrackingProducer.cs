@@ -57,7 +57,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     private readonly IProducer<TKey, TValue> producer;
     private readonly DeliveryTrackingOptions<TKey, TValue> options;
     private readonly ResiliencePipeline queueFullWait;
-    private readonly PendingDeliveries pending = new();
+    private readonly PendingDeliveries pending;
     private readonly ConcurrentQueue<DeliveryFailure<TKey, TValue>> unhandled = new();
     private readonly Channel<DeliveryFailure<TKey, TValue>>? sinkQueue;
     private Task sinkPump = Task.CompletedTask;
@@ -127,6 +127,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
 
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DisposeFlushTimeout, TimeSpan.Zero);
         this.options = options;
+        pending = new PendingDeliveries(this);
         producer = null!;
         queueFullWait = new ResiliencePipelineBuilder()
             .AddTimeout(options.QueueFullTimeout)
@@ -171,7 +172,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     /// <exception cref="ProduceException{TKey,TValue}">The message was not queued because serialization failed, or the queue stayed full for <see cref="DeliveryTrackingOptions{TKey,TValue}.QueueFullTimeout"/>. Messages librdkafka refuses at once for a cluster-side reason (a cached authorization error, an oversized message) are not thrown: they fail like any delivery and reach the failure handler.</exception>
     /// <exception cref="ProducerFatalException">The producer is fatal (not queued).</exception>
     /// <exception cref="ObjectDisposedException">The producer is disposed or being disposed (not queued).</exception>
-    public void Produce(string topic, Message<TKey, TValue> message) => Produce(new TopicPartition(topic, Partition.Any), message);
+    public void Produce(string topic, Message<TKey, TValue> message) => Produce(topic, Partition.Any, destination: null, message);
 
     /// <summary>Queues <paramref name="message"/> for a partition; its outcome is tracked.</summary>
     /// <param name="topicPartition">Destination; <see cref="Partition.Any"/> lets the partitioner choose.</param>
@@ -182,8 +183,15 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     /// <remarks>Called from <see cref="DeliveryTrackingOptions{TKey,TValue}.OnDeliveryFailed"/> it never waits for queue room (see the class remarks).</remarks>
     public void Produce(TopicPartition topicPartition, Message<TKey, TValue> message)
     {
-        var delivery = Begin(topicPartition, message, awaited: false);
+        ArgumentNullException.ThrowIfNull(topicPartition);
+        Produce(topicPartition.Topic, topicPartition.Partition, topicPartition, message);
+    }
+
+    private void Produce(string topic, Partition partition, TopicPartition? destination, Message<TKey, TValue> message)
+    {
+        var delivery = Begin(topic, partition, destination, message, awaited: false);
         Error? refused = null;
+        var keptByHandOff = false;
         try
         {
             if (DeliveryReportThread.IsCurrent)
@@ -192,6 +200,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
                 if (!handedOff.IsEmpty || !delivery.TryEnqueue())
                 {
                     HandOff(delivery);
+                    keptByHandOff = true;
                 }
             }
             else if (!delivery.TryEnqueue())
@@ -205,8 +214,9 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         }
         catch (Exception notQueued) when (!delivery.IsAccepted)
         {
+            var thrown = Translate(notQueued, delivery);
             Abort(delivery);
-            throw Translate(notQueued, delivery);
+            throw thrown;
         }
 
         if (refused is not null && DeliveryReportThread.InFailureHandler)
@@ -215,13 +225,21 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             // a message refused at once (cached authorization error, oversized) would recurse until the stack
             // overflows. The hand-off task fails it instead, in order.
             delivery.DeferRefusal(refused);
-            Accepted(delivery, refused: null);
+            pending.Abandon(delivery);
+            Accepted(topic, delivery, refused: null);
             handedOff.Enqueue(delivery);
             StartHandOffPump();
             return;
         }
 
-        Accepted(delivery, refused);
+        Accepted(topic, delivery, refused);
+
+        // This call reads the delivery no more. A handed-off one is the hand-off task's to read, so it is never
+        // reused (HandOff abandoned it).
+        if (!keptByHandOff)
+        {
+            delivery.Release();
+        }
     }
 
     /// <summary>Produces <paramref name="message"/> and waits for its acknowledgement.</summary>
@@ -256,7 +274,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             throw new ProduceCanceledException(topicPartition, messageQueued: false, cancellationToken);
         }
 
-        var delivery = Begin(topicPartition, message, awaited: true);
+        var delivery = Begin(topicPartition.Topic, topicPartition.Partition, topicPartition, message, awaited: true);
         Error? refused = null;
         try
         {
@@ -285,8 +303,9 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             // like any other, and the wait below tells the caller.
         }
 
-        Accepted(delivery, refused);
-        var completion = delivery.Completion!.Task;
+        Accepted(topicPartition.Topic, delivery, refused);
+        var awaited = delivery.Awaited!;
+        var completion = awaited.Task;
         try
         {
             return await completion.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -301,7 +320,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             }
 
             // From here a failure, now or later, goes to the handler (StopWaiting and Fail each check the other).
-            delivery.StopWaiting();
+            awaited.StopWaiting(this);
             throw new ProduceCanceledException(topicPartition, messageQueued: true, cancellationToken, cancelled);
         }
     }
@@ -411,19 +430,22 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         // No delivery report arrives after Dispose: whatever is still pending was never confirmed. A message
         // still waiting in the hand-off queue never reached librdkafka, so it cannot have been written.
         var unconfirmed = 0;
-        foreach (var delivery in pending.Snapshot())
+        foreach (var delivery in pending.SnapshotHeld())
         {
             if (delivery.DeferredRefusal is { } refusal)
             {
                 Complete(delivery, refusal, PersistenceStatus.NotPersisted, Partition.Any, result: null);
-                continue;
+            }
+            else
+            {
+                var status = delivery.IsInClient ? PersistenceStatus.PossiblyPersisted : PersistenceStatus.NotPersisted;
+                if (Complete(delivery, UnconfirmedAtDisposalError, status, Partition.Any, result: null, unconfirmedAtDisposal: true))
+                {
+                    unconfirmed++;
+                }
             }
 
-            var status = delivery.IsInClient ? PersistenceStatus.PossiblyPersisted : PersistenceStatus.NotPersisted;
-            if (Complete(delivery, UnconfirmedAtDisposalError, status, Partition.Any, result: null, unconfirmedAtDisposal: true))
-            {
-                unconfirmed++;
-            }
+            delivery.Release();
         }
 
         if (sinkQueue is not null)
@@ -442,9 +464,9 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         }
     }
 
-    private TrackedDelivery Begin(TopicPartition topicPartition, Message<TKey, TValue> message, bool awaited)
+    private TrackedDelivery Begin(string topic, Partition partition, TopicPartition? destination, Message<TKey, TValue> message, bool awaited)
     {
-        ArgumentNullException.ThrowIfNull(topicPartition);
+        ArgumentNullException.ThrowIfNull(topic);
         ArgumentNullException.ThrowIfNull(message);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         if (FatalError is { } fatal)
@@ -452,23 +474,59 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             throw new ProducerFatalException(fatal);
         }
 
-        var delivery = new TrackedDelivery(this, topicPartition, message, awaited);
-        if (options.PropagateTraceContext)
+        var producerSpan = options.PropagateTraceContext ? StartProducerSpan(topic, message) : null;
+        return pending.Track(topic, partition, destination, message, awaited ? new AwaitedOutcome() : null, producerSpan);
+    }
+
+    /// <summary>
+    /// Starts the producer span (without making it current for the caller) and writes the trace context into
+    /// the headers. A listener that throws costs the span, never the message.
+    /// </summary>
+    private Activity? StartProducerSpan(string topic, Message<TKey, TValue> message)
+    {
+        var previous = Activity.Current;
+        Activity? activity = null;
+
+        // Without a listener there is no span to start: the caller's context (if any) is propagated as is,
+        // and the span name is not even formatted (a string per message otherwise).
+        if (ReliabilityTelemetry.ActivitySource.HasListeners())
         {
-            delivery.StartActivity();
+            try
+            {
+                activity = ReliabilityTelemetry.ActivitySource.StartActivity($"send {topic}", ActivityKind.Producer);
+            }
+            catch (Exception listenerFailure)
+            {
+                TelemetryFailed(listenerFailure, "starting the producer span");
+                return null;
+            }
+            finally
+            {
+                Activity.Current = previous;
+            }
         }
 
-        pending.Add(delivery);
-        return delivery;
+        var context = activity ?? previous;
+        if (context is null)
+        {
+            return null;
+        }
+
+        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.operation.type", "send");
+        activity?.SetTag(ReliabilityInstruments.TopicTag, topic);
+        message.Headers ??= [];
+        TraceContextPropagation.Inject(message.Headers, context);
+        return activity;
     }
 
     /// <summary>Counts a message this class took responsibility for; a refused one fails at once, like any delivery.</summary>
-    private void Accepted(TrackedDelivery delivery, Error? refused)
+    private void Accepted(string topic, TrackedDelivery delivery, Error? refused)
     {
         Interlocked.Increment(ref produced);
         try
         {
-            ProducerMetrics.RecordProduced(delivery.TopicPartition.Topic);
+            ProducerMetrics.RecordProduced(topic);
         }
         catch (Exception listenerFailure)
         {
@@ -488,6 +546,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     private void HandOff(TrackedDelivery delivery)
     {
         delivery.MarkHandedOff();
+        pending.Abandon(delivery);
         handedOff.Enqueue(delivery);
         StartHandOffPump();
     }
@@ -586,6 +645,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
     private void Abort(TrackedDelivery delivery)
     {
         pending.Remove(delivery);
+        pending.Abandon(delivery);
         delivery.EndActivity(ActivityStatusCode.Error, "not queued");
     }
 
@@ -615,14 +675,14 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         try
         {
             pending.Remove(delivery);
-            var topic = delivery.TopicPartition.Topic;
+            var topic = delivery.Topic;
             if (!error.IsError)
             {
                 Interlocked.Increment(ref delivered);
-                delivery.Completion?.TrySetResult(result!);
+                delivery.Awaited?.TrySetResult(result!);
                 try
                 {
-                    ProducerMetrics.RecordDelivered(topic, delivery.Elapsed);
+                    ProducerMetrics.RecordDelivered(topic, delivery.StartedAt);
                 }
                 catch (Exception listenerFailure)
                 {
@@ -637,7 +697,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
             var failure = new DeliveryFailure<TKey, TValue>
             {
                 Topic = topic,
-                Partition = partition.IsSpecial ? delivery.TopicPartition.Partition : partition,
+                Partition = partition.IsSpecial ? delivery.Partition : partition,
                 Message = delivery.Message,
                 Error = error,
                 Status = status,
@@ -645,13 +705,13 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
                 ProducerIsFatal = error.IsFatal || FatalError is not null,
                 UnconfirmedAtDisposal = unconfirmedAtDisposal,
             };
-            if (delivery.Completion is null)
+            if (delivery.Awaited is { } awaited)
             {
-                Dispatch(failure);
+                awaited.Fail(this, failure);
             }
             else
             {
-                delivery.Fail(failure);
+                Dispatch(failure);
             }
 
             try
@@ -662,7 +722,7 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
                 }
                 else
                 {
-                    ProducerMetrics.RecordFailed(topic, error.Code, failure.Category, delivery.Elapsed);
+                    ProducerMetrics.RecordFailed(topic, error.Code, failure.Category, delivery.StartedAt);
                 }
             }
             catch (Exception listenerFailure)
@@ -676,6 +736,9 @@ public sealed partial class DeliveryTrackingProducer<TKey, TValue> : IAsyncDispo
         finally
         {
             Interlocked.Decrement(ref completing);
+
+            // The outcome is handed over: this call reads the delivery no more.
+            delivery.Release();
         }
     }
 
