@@ -22,7 +22,32 @@ internal enum Mode
     Kafka,
 }
 
-internal readonly record struct Sample(double WallMs, double CpuMs, long Bytes);
+/// <summary>One measured run: its cost, and what it found (read after the clock stopped).</summary>
+internal readonly record struct Sample(double WallMs, double CpuMs, long Bytes, Outcome Outcome);
+
+/// <summary>
+/// What a run found: compile errors, KAFKA diagnostics and the actions each analyzer registered (the
+/// driver counts them in every run; callback times only in <see cref="Measurement.Telemetry"/>'s runs).
+/// Kept instead of the diagnostics, which would keep the compilation alive.
+/// </summary>
+internal sealed record Outcome(int Errors, IReadOnlyList<string> FirstErrors, int KafkaDiagnostics, IReadOnlyDictionary<DiagnosticAnalyzer, AnalyzerTelemetryInfo> Actions)
+{
+    public static Outcome From(ImmutableArray<Diagnostic> diagnostics, IReadOnlyDictionary<DiagnosticAnalyzer, AnalyzerTelemetryInfo> actions)
+    {
+        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && !d.Id.StartsWith("KAFKA", StringComparison.Ordinal)).ToList();
+        return new Outcome(
+            errors.Count,
+            errors.GroupBy(e => e.Id).Select(g => g.First().ToString()).Take(5).ToList(),
+            diagnostics.Count(d => d.Id.StartsWith("KAFKA", StringComparison.Ordinal)),
+            actions);
+    }
+}
+
+/// <summary>One run with analyzer execution time logged: each analyzer's callback time and registered actions, and the KAFKA diagnostics.</summary>
+internal sealed record Telemetry(IReadOnlyDictionary<DiagnosticAnalyzer, AnalyzerTelemetryInfo> Info, int KafkaDiagnostics)
+{
+    public double ExecutionMs(IEnumerable<DiagnosticAnalyzer> analyzers) => analyzers.Sum(a => Info[a].ExecutionTime.TotalMilliseconds);
+}
 
 internal sealed class Analyzers
 {
@@ -51,7 +76,8 @@ internal sealed class Analyzers
 /// <summary>
 /// Runs each mode on a fresh copy of a compilation (nothing bound or cached), single-threaded so the
 /// figures repeat on a small shared machine, in alternating order across rounds, and keeps every
-/// sample: wall-clock, process CPU time and allocated bytes.
+/// sample: wall-clock, process CPU time, allocated bytes, and what the run found (so that no build
+/// runs only to count errors or diagnostics).
 /// </summary>
 internal sealed class Measurement
 {
@@ -81,51 +107,67 @@ internal sealed class Measurement
 
     public Sample Once(Compilation compilation, Mode mode)
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
+        Collect();
         var fresh = compilation.Clone();
         var bytes = GC.GetTotalAllocatedBytes(precise: true);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        Run(fresh, mode);
-        clock.Stop();
-        var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
-        return new Sample(clock.Elapsed.TotalMilliseconds, cpuMs, GC.GetTotalAllocatedBytes(precise: true) - bytes);
-    }
-
-    /// <summary>The diagnostics of one run (compiler and analyzers); throws on an analyzer exception.</summary>
-    public ImmutableArray<Diagnostic> Run(Compilation fresh, Mode mode)
-    {
+        CompilationWithAnalyzers? withAnalyzers = null;
+        ImmutableArray<Diagnostic> diagnostics;
         if (mode == Mode.Compiler)
         {
-            return fresh.GetDiagnostics();
+            diagnostics = fresh.GetDiagnostics();
+        }
+        else
+        {
+            var options = new CompilationWithAnalyzersOptions(_options, onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+            withAnalyzers = fresh.WithAnalyzers(_analyzers.For(mode), options);
+            diagnostics = withAnalyzers.GetAllDiagnosticsAsync().GetAwaiter().GetResult();
         }
 
-        var options = new CompilationWithAnalyzersOptions(_options, onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
-        var diagnostics = fresh.WithAnalyzers(_analyzers.For(mode), options).GetAllDiagnosticsAsync().GetAwaiter().GetResult();
+        clock.Stop();
+        var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - bytes;
+        ThrowOnCrash(diagnostics);
+        var actions = new Dictionary<DiagnosticAnalyzer, AnalyzerTelemetryInfo>();
+        if (withAnalyzers is not null)
+        {
+            foreach (var analyzer in _analyzers.Kafka.Intersect(_analyzers.For(mode)))
+            {
+                actions[analyzer] = withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).GetAwaiter().GetResult();
+            }
+        }
+
+        return new Sample(clock.Elapsed.TotalMilliseconds, cpuMs, allocated, Outcome.From(diagnostics, actions));
+    }
+
+    /// <summary>Per-analyzer execution time and registered actions of one run with every analyzer (the driver records them only when analyzer diagnostics are asked for).</summary>
+    public Telemetry Telemetry(Compilation compilation)
+    {
+        Collect();
+        var options = new CompilationWithAnalyzersOptions(_options, onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: true);
+        var withAnalyzers = compilation.Clone().WithAnalyzers(_analyzers.Both, options);
+        var diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        ThrowOnCrash(diagnostics);
+        var result = new Dictionary<DiagnosticAnalyzer, AnalyzerTelemetryInfo>();
+        foreach (var analyzer in _analyzers.Both)
+        {
+            result[analyzer] = withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        return new Telemetry(result, diagnostics.Count(d => d.Id.StartsWith("KAFKA", StringComparison.Ordinal)));
+    }
+
+    /// <summary>The previous run's garbage is collected before a run, not during it (one full, blocking, compacting collection).</summary>
+    private static void Collect() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+
+    private static void ThrowOnCrash(ImmutableArray<Diagnostic> diagnostics)
+    {
         var crash = diagnostics.FirstOrDefault(d => d.Id == "AD0001");
         if (crash is not null)
         {
             throw new InvalidOperationException("analyzer exception: " + crash);
         }
-
-        return diagnostics;
-    }
-
-    /// <summary>Per-analyzer execution time and registered actions of one run with every analyzer.</summary>
-    public async Task<Dictionary<DiagnosticAnalyzer, AnalyzerTelemetryInfo>> TelemetryAsync(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
-    {
-        var options = new CompilationWithAnalyzersOptions(_options, onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: true);
-        var withAnalyzers = compilation.Clone().WithAnalyzers(analyzers, options);
-        await withAnalyzers.GetAnalyzerDiagnosticsAsync();
-        var result = new Dictionary<DiagnosticAnalyzer, AnalyzerTelemetryInfo>();
-        foreach (var analyzer in analyzers)
-        {
-            result[analyzer] = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
-        }
-
-        return result;
     }
 }
 

@@ -14,10 +14,14 @@ using Microsoft.CodeAnalysis.Diagnostics.Telemetry;
 //   compiler      GetDiagnostics() without analyzers (declaration, binding, flow analysis)
 //   +net          compiler + Microsoft.CodeAnalysis.NetAnalyzers (what a .NET SDK build already runs)
 //   +net+kafka    the same plus every KafkaAnalyzers analyzer
-//   +kafka        compiler + KafkaAnalyzers alone
+//   +kafka        compiler + KafkaAnalyzers alone (samples/AntiPatterns and --project only: on the
+//                 generated projects it would add a full build per round, and +kafka − compiler is
+//                 mostly the analyzer driver's own overhead, which a build with NetAnalyzers pays anyway)
 // marginal = (+net+kafka) − (+net), per round, median; reported as a share of the compiler's own
-// time and allocations. Telemetry (GetAnalyzerTelemetryInfoAsync) gives each analyzer's callback
-// time and what it registered. The last line is for scripts:
+// time and allocations. Telemetry (GetAnalyzerTelemetryInfoAsync, in runs of their own with every
+// analyzer, logging execution time) gives each analyzer's callback time and what it registered. No
+// build runs only to count errors or diagnostics: the measured runs report them. The last line is
+// for scripts:
 //   marginal/compile=… kafka/compile=… kafka/netanalyzers=… scaling=…
 // Usage: dotnet run -c Release --project benchmarks/KafkaAnalyzers.Benchmarks -- [options]
 //   --runs N            measured rounds per code base (default 5; 3 for the 200k-line projects)
@@ -59,7 +63,7 @@ if (settings.Profile is { } profile)
 
 // Warm-up: JIT every path on a small project so the first measured code base is not charged for it.
 {
-    var warm = Generated(Math.Clamp(settings.Lines / 10, 2000, 10000), 10, true);
+    var warm = Generated(Math.Clamp(settings.Lines / 20, 2000, 10000), 10, true);
     measurement.Rounds(warm, allModes, 2);
 }
 
@@ -68,10 +72,12 @@ var smallRuns = settings.Runs ?? 5;
 
 // (a) the generated project, (b) the same without Confluent.Kafka, (b') referenced but unused.
 var mainProject = Generated(settings.Lines, 10, true);
-var main = MeasureCodeBase($"generated, 10% Kafka files", mainProject, noOptions, generatedRuns, allModes, telemetry: true);
-MeasureCodeBase("generated, Confluent.Kafka referenced, no type uses it", Generated(settings.Lines, 0, true), noOptions, generatedRuns, new[] { Mode.Net, Mode.NetKafka }, telemetry: true);
-MeasureCodeBase("generated, no Confluent.Kafka reference", Generated(settings.Lines, 0, false), noOptions, generatedRuns, new[] { Mode.Net, Mode.NetKafka }, telemetry: true);
-MeasureCodeBase("samples/AntiPatterns", Sample(Path.Combine(root, "samples", "AntiPatterns")), noOptions, smallRuns, allModes, telemetry: true);
+var main = MeasureCodeBase($"generated, 10% Kafka files", mainProject, noOptions, generatedRuns, new[] { Mode.Compiler, Mode.Net, Mode.NetKafka });
+MeasureCodeBase("generated, Confluent.Kafka referenced, no type uses it", Generated(settings.Lines, 0, true), noOptions, generatedRuns, new[] { Mode.Net, Mode.NetKafka });
+// Without the reference KafkaAnalyzers register one compilation-start action that returns at once (the
+// measured runs show what they registered): no run is spent on telemetry.
+MeasureCodeBase("generated, no Confluent.Kafka reference", Generated(settings.Lines, 0, false), noOptions, generatedRuns, new[] { Mode.Net, Mode.NetKafka }, telemetryRuns: 0);
+MeasureCodeBase("samples/AntiPatterns", Sample(Path.Combine(root, "samples", "AntiPatterns")), noOptions, smallRuns, allModes);
 
 // (c) projects of your own (real public projects that use Confluent.Kafka), compiled as their build does.
 var real = new List<(string Name, Result Result)>();
@@ -81,7 +87,7 @@ foreach (var (path, tfm) in settings.Projects)
     {
         var (compilation, options, lines, files) = RealProject.Load(path, tfm, settings.MSBuildArgs);
         var realMeasurement = new Measurement(analyzers, options);
-        real.Add((Path.GetFileNameWithoutExtension(path), MeasureCodeBase(Path.GetFileName(path) + (tfm is null ? "" : $" ({tfm})"), compilation, options, smallRuns, allModes, telemetry: true, realMeasurement)));
+        real.Add((Path.GetFileNameWithoutExtension(path), MeasureCodeBase(Path.GetFileName(path) + (tfm is null ? "" : $" ({tfm})"), compilation, options, smallRuns, allModes, realMeasurement)));
     }
     catch (Exception ex)
     {
@@ -90,36 +96,44 @@ foreach (var (path, tfm) in settings.Projects)
     }
 }
 
-// Scaling: the Kafka analyzers' cost per 10k lines as the code base grows.
+// Scaling: the Kafka analyzers' callback time per 10k lines as the code base grows, from runs with every
+// analyzer as at the full size. No +kafka alone runs: +kafka − compiler is mostly the analyzer driver's
+// own overhead (it runs for any analyzer, and a build with NetAnalyzers already pays it), an order of
+// magnitude above KafkaAnalyzers' callbacks, and at 100k lines it would cost a minute of the run.
 var scaling = double.NaN;
 if (!settings.NoScaling)
 {
-    Console.WriteLine("== scaling: KafkaAnalyzers' cost per 10k lines (generated project, 10% Kafka files)");
-    var points = new List<(int Lines, double Compiler, double Marginal, double Telemetry)>();
+    Console.WriteLine("== scaling: KafkaAnalyzers' callback time per 10k lines (generated project, 10% Kafka files; runs with every analyzer)");
+    var points = new List<(int Lines, double Kafka)>();
     foreach (var size in settings.ScalingSizes)
     {
-        Result result;
+        int lines;
+        double kafkaMs, netMs;
+        string runs;
         if (size == settings.Lines)
         {
-            result = main;
+            (lines, kafkaMs, netMs, runs) = (main.Lines, main.KafkaTelemetry, main.NetTelemetry, "the run above");
         }
         else
         {
+            // Several runs where they are cheap: the smallest size's callback time is the ratio's denominator.
             var compilation = Generated(size, 10, true);
-            result = Measure(compilation, noOptions, Math.Max(smallRuns, 5), new[] { Mode.Compiler, Mode.Kafka }, telemetry: true, measurement, out _);
+            var telemetry = Enumerable.Range(0, size <= settings.Lines / 4 ? 3 : 1).Select(_ => measurement.Telemetry(compilation)).ToList();
+            lines = compilation.SyntaxTrees.Sum(t => t.GetText().Lines.Count);
+            kafkaMs = Stats.Median(telemetry.Select(t => t.ExecutionMs(analyzers.Kafka)));
+            netMs = Stats.Median(telemetry.Select(t => t.ExecutionMs(analyzers.Net)));
+            runs = telemetry.Count == 1 ? "one run" : "median of " + string.Join(" ", telemetry.Select(t => t.ExecutionMs(analyzers.Kafka).ToString("N1", CultureInfo.InvariantCulture)));
         }
 
-        var per10k = 10000.0 / result.Lines;
-        points.Add((result.Lines, result.CompilerWall * per10k, result.KafkaAloneWall * per10k, result.KafkaTelemetry * per10k));
-        Console.WriteLine($"   {result.Lines,8:N0} lines: compiler {result.CompilerWall * per10k,7:N1} ms/10k   KafkaAnalyzers {result.KafkaAloneWall * per10k,6:N1} ms/10k (wall, +kafka − compiler), {result.KafkaTelemetry * per10k,6:N1} ms/10k (callbacks)");
+        var per10k = 10000.0 / lines;
+        points.Add((lines, kafkaMs * per10k));
+        Console.WriteLine(FormattableString.Invariant($"   {lines,8:N0} lines: KafkaAnalyzers {kafkaMs * per10k,6:N1} ms/10k ({runs}), NetAnalyzers {netMs * per10k,7:N1} ms/10k"));
     }
 
     if (points.Count >= 2)
     {
-        var first = points[0];
-        var last = points[^1];
-        scaling = last.Telemetry / first.Telemetry;
-        Console.WriteLine($"   scaling (per-10k cost at {last.Lines:N0} / at {first.Lines:N0} lines): callbacks {Stats.Ratio(last.Telemetry, first.Telemetry)}, wall {Stats.Ratio(last.Marginal, first.Marginal)}, compiler {Stats.Ratio(last.Compiler, first.Compiler)}");
+        scaling = points[^1].Kafka / points[0].Kafka;
+        Console.WriteLine($"   scaling (per-10k callback time at {points[^1].Lines:N0} / at {points[0].Lines:N0} lines): {Stats.Ratio(points[^1].Kafka, points[0].Kafka)}");
     }
 
     Console.WriteLine();
@@ -135,30 +149,33 @@ Console.WriteLine(FormattableString.Invariant(
     $"marginal/compile={Stats.Ratio(main.MarginalWall, main.CompilerWall)} kafka/compile={Stats.Ratio(main.KafkaTelemetry, main.CompilerWall)} kafka/netanalyzers={Stats.Ratio(main.KafkaTelemetry, main.NetTelemetry)} scaling={(double.IsNaN(scaling) ? "n/a" : scaling.ToString("0.00", CultureInfo.InvariantCulture))}"));
 return;
 
-Result MeasureCodeBase(string name, Compilation compilation, AnalyzerOptions options, int runs, Mode[] modes, bool telemetry, Measurement? custom = null)
+Result MeasureCodeBase(string name, Compilation compilation, AnalyzerOptions options, int runs, Mode[] modes, Measurement? custom = null, int telemetryRuns = 1)
 {
-    var result = Measure(compilation, options, runs, modes, telemetry, custom ?? measurement, out var report);
+    var result = Measure(compilation, options, runs, modes, custom ?? measurement, out var report, telemetryRuns);
     Console.WriteLine($"== {name}: {result.Files:N0} files, {result.Lines:N0} lines, {result.Errors} compile errors, {result.KafkaDiagnostics} KAFKA diagnostics; {runs} rounds; load average {LoadAverage()}");
     Console.Write(report);
     Console.WriteLine();
     return result;
 }
 
-Result Measure(Compilation compilation, AnalyzerOptions options, int runs, Mode[] modes, bool telemetry, Measurement runner, out string report)
+Result Measure(Compilation compilation, AnalyzerOptions options, int runs, Mode[] modes, Measurement runner, out string report, int telemetryRuns = 1)
 {
     var text = new StringBuilder();
     var trees = compilation.SyntaxTrees.ToList();
     var lines = trees.Sum(t => t.GetText().Lines.Count);
-    var errorList = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-    var errors = errorList.Count;
-    foreach (var error in errorList.GroupBy(e => e.Id).Select(g => g.First()).Take(5))
+    var samples = runner.Rounds(compilation, modes, runs);
+
+    // What the runs found: compile errors from the first run, KAFKA diagnostics from one with KafkaAnalyzers.
+    var withKafka = modes.Contains(Mode.NetKafka) ? Mode.NetKafka : Mode.Kafka;
+    var first = samples[modes[0]][0].Outcome;
+    var telemetry = Enumerable.Range(0, telemetryRuns).Select(_ => runner.Telemetry(compilation)).ToList();
+    foreach (var error in first.FirstErrors)
     {
         text.AppendLine("   compile error: " + error);
     }
 
-    var withKafka = modes.Contains(Mode.NetKafka) ? Mode.NetKafka : Mode.Kafka;
-    var kafkaDiagnostics = runner.Run(compilation.Clone(), withKafka).Count(d => d.Id.StartsWith("KAFKA", StringComparison.Ordinal));
-    var samples = runner.Rounds(compilation, modes, runs);
+    var errors = first.Errors;
+    var kafkaDiagnostics = samples.TryGetValue(withKafka, out var kafkaSamples) ? kafkaSamples[0].Outcome.KafkaDiagnostics : telemetry.FirstOrDefault()?.KafkaDiagnostics ?? 0;
 
     double Wall(Mode mode) => samples.TryGetValue(mode, out var s) ? Stats.Median(s.Select(x => x.WallMs)) : double.NaN;
     double Cpu(Mode mode) => samples.TryGetValue(mode, out var s) ? Stats.Median(s.Select(x => x.CpuMs)) : double.NaN;
@@ -198,20 +215,19 @@ Result Measure(Compilation compilation, AnalyzerOptions options, int runs, Mode[
         text.AppendLine($"   KafkaAnalyzers alone (+kafka − compiler): wall {kafkaAloneWall:N0} ms = {Stats.Ratio(kafkaAloneWall, compilerWall)} of the compiler, allocations {kafkaAloneBytes / 1048576.0:N1} MB = {Stats.Ratio(kafkaAloneBytes, compilerBytes)}");
     }
 
-    var kafkaTelemetry = double.NaN;
-    var netTelemetry = double.NaN;
-    if (telemetry)
+    var kafkaTelemetry = Stats.Median(telemetry.Select(t => t.ExecutionMs(analyzers.Kafka)));
+    var netTelemetry = Stats.Median(telemetry.Select(t => t.ExecutionMs(analyzers.Net)));
+    if (telemetry.Count > 0)
     {
-        var all = modes.Contains(Mode.NetKafka) || modes.Contains(Mode.Net) ? analyzers.Both : analyzers.Kafka;
-        var info = runner.TelemetryAsync(compilation, all).GetAwaiter().GetResult();
-        kafkaTelemetry = analyzers.Kafka.Sum(a => info[a].ExecutionTime.TotalMilliseconds);
-        netTelemetry = analyzers.Net.Where(info.ContainsKey).Sum(a => info[a].ExecutionTime.TotalMilliseconds);
-        text.AppendLine(FormattableString.Invariant($"   telemetry (callback time): KafkaAnalyzers {kafkaTelemetry:N1} ms{(all == analyzers.Both ? $", NetAnalyzers {netTelemetry:N1} ms: kafka/netanalyzers {Stats.Ratio(kafkaTelemetry, netTelemetry)}" : "")}{(double.IsNaN(compilerWall) ? "" : $"; kafka/compile {Stats.Ratio(kafkaTelemetry, compilerWall)}")}"));
-        foreach (var analyzer in analyzers.Kafka)
-        {
-            var t = info[analyzer];
-            text.AppendLine(FormattableString.Invariant($"     {analyzer.GetType().Name,-36} {t.ExecutionTime.TotalMilliseconds,8:N1} ms   registered: {Registered(t)}"));
-        }
+        var runsText = telemetry.Count == 1 ? "one run" : "median of " + string.Join(" ", telemetry.Select(t => t.ExecutionMs(analyzers.Kafka).ToString("N1", CultureInfo.InvariantCulture)));
+        text.AppendLine(FormattableString.Invariant($"   telemetry (callback time with every analyzer, {runsText}): KafkaAnalyzers {kafkaTelemetry:N1} ms, NetAnalyzers {netTelemetry:N1} ms: kafka/netanalyzers {Stats.Ratio(kafkaTelemetry, netTelemetry)}{(double.IsNaN(compilerWall) ? "" : $"; kafka/compile {Stats.Ratio(kafkaTelemetry, compilerWall)}")}"));
+    }
+
+    foreach (var analyzer in analyzers.Kafka)
+    {
+        var actions = telemetry.Count > 0 ? telemetry[^1].Info[analyzer] : kafkaSamples?[^1].Outcome.Actions[analyzer];
+        var time = telemetry.Count > 0 ? FormattableString.Invariant($"{actions!.ExecutionTime.TotalMilliseconds,8:N1} ms") : "(no telemetry run)";
+        text.AppendLine($"     {analyzer.GetType().Name,-36} {time}   registered: {(actions is null ? "n/a" : Registered(actions))}");
     }
 
     report = text.ToString();
@@ -281,7 +297,11 @@ static Compilation Sample(string directory)
         .Select(p => CSharpSyntaxTree.ParseText(File.ReadAllText(p), ParseOptions, p, Encoding.UTF8))
         .Append(CSharpSyntaxTree.ParseText(SampleUsings, ParseOptions, "GlobalUsings.cs", Encoding.UTF8))
         .ToList();
-    return CSharpCompilation.Create("AntiPatterns", trees, References(true), new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false));
+    // The sample's project references the runtime library (Safe/ReliableShipmentService.cs uses it), and so
+    // with it Polly.
+    var runtime = new[] { typeof(KafkaAnalyzers.Reliability.Configuration.KafkaPresets), typeof(Polly.ResiliencePipeline) }
+        .Select(t => (MetadataReference)MetadataReference.CreateFromFile(t.Assembly.Location));
+    return CSharpCompilation.Create("AntiPatterns", trees, References(true).Concat(runtime), new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false));
 }
 
 static IEnumerable<MetadataReference> References(bool kafka)

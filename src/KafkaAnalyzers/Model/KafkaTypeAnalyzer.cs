@@ -17,7 +17,7 @@ namespace KafkaAnalyzers.Model;
 /// <remarks>
 /// The registration (<see cref="Register"/>): nothing when Confluent.Kafka is not referenced. Otherwise,
 /// at the start of each type, the shared <see cref="KafkaTypeAnalysisCache"/> decides once, from the
-/// type's syntax tokens alone, whether it can touch Confluent.Kafka (<see cref="KafkaTypeGate"/>); only
+/// type's identifiers alone (read from its source text), whether it can touch Confluent.Kafka (<see cref="KafkaTypeGate"/>); only
 /// such a type gets an operation-block action (its blocks, as the driver already built them, are
 /// collected once) and a symbol-end action, which hands every family the shared analysis. No operation
 /// actions: the driver would call them for every creation, call and property access of the code base.

@@ -6,15 +6,17 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 
 namespace KafkaAnalyzers.Model;
 
 /// <summary>
-/// Decides from a type's own syntax tokens (its partial declarations, without nested types and
-/// generated files) whether it can touch Confluent.Kafka at all: one of its identifiers must be a name
-/// through which code reaches Confluent.Kafka (<see cref="KafkaNames"/>). No member is bound and no
-/// semantic model is asked: the driver's own operation blocks are used for the types that pass, and
-/// their operations decide (a creation, call or property access binding to Confluent.Kafka).
+/// Decides from a type's own source (its partial declarations, without nested types and generated
+/// files) whether it can touch Confluent.Kafka at all: one of its identifiers must be a name through
+/// which code reaches Confluent.Kafka (<see cref="KafkaNames"/>, which reads the text as words and looks
+/// up only the words that are names in the syntax tree). No member is bound and no semantic model is
+/// asked: the driver's own operation blocks are used for the types that pass, and their operations
+/// decide (a creation, call or property access binding to Confluent.Kafka).
 /// </summary>
 internal static class KafkaTypeGate
 {
@@ -27,10 +29,10 @@ internal static class KafkaTypeGate
                 continue;
             }
 
-            foreach (var token in Tokens(reference.GetSyntax(cancellationToken)))
+            var declaration = reference.GetSyntax(cancellationToken);
+            foreach (var span in OwnSpans(declaration))
             {
-                if (token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is SimpleNameSyntax name
-                    && (names.Contains(token.ValueText) || (names.IsTypeName(token.ValueText) && !IsMemberName(name))))
+                if (names.NamedIn(declaration, span))
                 {
                     return true;
                 }
@@ -39,13 +41,9 @@ internal static class KafkaTypeGate
 
         return false;
     }
-    /// <summary><c>x.Message</c>, <c>x?.Error</c>: a member name, not a type name.</summary>
-    private static bool IsMemberName(SimpleNameSyntax name)
-        => name.Parent is MemberAccessExpressionSyntax access && access.Name == name
-           || name.Parent is MemberBindingExpressionSyntax;
 
-    /// <summary>The tokens that belong to the type itself: not those of nested types (analysed on their own).</summary>
-    private static IEnumerable<SyntaxToken> Tokens(SyntaxNode declaration)
+    /// <summary>The text that belongs to the type itself: not that of nested types (analysed on their own).</summary>
+    private static IEnumerable<TextSpan> OwnSpans(SyntaxNode declaration)
     {
         if (declaration is CompilationUnitSyntax unit)
         {
@@ -54,20 +52,27 @@ internal static class KafkaTypeGate
             {
                 if (member is GlobalStatementSyntax statement)
                 {
-                    foreach (var token in statement.DescendantTokens())
-                    {
-                        yield return token;
-                    }
+                    yield return statement.Span;
                 }
             }
 
             yield break;
         }
 
-        foreach (var token in declaration.DescendantTokens(n => n == declaration || n is not (BaseTypeDeclarationSyntax or DelegateDeclarationSyntax)))
+        var start = declaration.SpanStart;
+        if (declaration is TypeDeclarationSyntax type)
         {
-            yield return token;
+            foreach (var member in type.Members)
+            {
+                if (member is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax)
+                {
+                    yield return TextSpan.FromBounds(start, member.SpanStart);
+                    start = member.Span.End;
+                }
+            }
         }
+
+        yield return TextSpan.FromBounds(start, declaration.Span.End);
     }
 
     /// <summary>
