@@ -24,7 +24,8 @@ using Microsoft.CodeAnalysis.Diagnostics.Telemetry;
 // for scripts:
 //   marginal/compile=… kafka/compile=… kafka/netanalyzers=… scaling=…
 // Usage: dotnet run -c Release --project benchmarks/KafkaAnalyzers.Benchmarks -- [options]
-//   --runs N            measured rounds per code base (default 5; 3 for the 200k-line projects)
+//   --runs N            measured rounds per code base (default 5; 3 for the 200k-line projects, 2 for
+//                       the one without a Confluent.Kafka reference)
 //   --lines N           size of the generated project (default 200000)
 //   --project PATH      also measure a project of your own (built once already); repeatable
 //   --tfm TFM           target framework for the --project that precedes it
@@ -65,6 +66,7 @@ if (settings.Profile is { } profile)
 {
     var warm = Generated(Math.Clamp(settings.Lines / 20, 2000, 10000), 10, true);
     measurement.Rounds(warm, allModes, 2);
+    measurement.Telemetry(warm);
 }
 
 var generatedRuns = settings.Runs ?? (settings.Quick ? 3 : 3);
@@ -75,8 +77,9 @@ var mainProject = Generated(settings.Lines, 10, true);
 var main = MeasureCodeBase($"generated, 10% Kafka files", mainProject, noOptions, generatedRuns, new[] { Mode.Compiler, Mode.Net, Mode.NetKafka });
 MeasureCodeBase("generated, Confluent.Kafka referenced, no type uses it", Generated(settings.Lines, 0, true), noOptions, generatedRuns, new[] { Mode.Net, Mode.NetKafka });
 // Without the reference KafkaAnalyzers register one compilation-start action that returns at once (the
-// measured runs show what they registered): no run is spent on telemetry.
-MeasureCodeBase("generated, no Confluent.Kafka reference", Generated(settings.Lines, 0, false), noOptions, generatedRuns, new[] { Mode.Net, Mode.NetKafka }, telemetryRuns: 0);
+// measured runs show what they registered): two rounds and no telemetry run, to keep the whole run
+// under 10 minutes on two cores.
+MeasureCodeBase("generated, no Confluent.Kafka reference", Generated(settings.Lines, 0, false), noOptions, settings.Runs ?? 2, new[] { Mode.Net, Mode.NetKafka }, telemetryRuns: 0);
 MeasureCodeBase("samples/AntiPatterns", Sample(Path.Combine(root, "samples", "AntiPatterns")), noOptions, smallRuns, allModes);
 
 // (c) projects of your own (real public projects that use Confluent.Kafka), compiled as their build does.
@@ -116,13 +119,14 @@ if (!settings.NoScaling)
         }
         else
         {
-            // Several runs where they are cheap: the smallest size's callback time is the ratio's denominator.
+            // Three runs at the smallest size, whose callback time is the ratio's denominator.
             var compilation = Generated(size, 10, true);
-            var telemetry = Enumerable.Range(0, size <= settings.Lines / 4 ? 3 : 1).Select(_ => measurement.Telemetry(compilation)).ToList();
+            var telemetry = Enumerable.Range(0, size == settings.ScalingSizes[0] ? 3 : 1).Select(_ => measurement.Telemetry(compilation)).ToList();
             lines = compilation.SyntaxTrees.Sum(t => t.GetText().Lines.Count);
             kafkaMs = Stats.Median(telemetry.Select(t => t.ExecutionMs(analyzers.Kafka)));
             netMs = Stats.Median(telemetry.Select(t => t.ExecutionMs(analyzers.Net)));
-            runs = telemetry.Count == 1 ? "one run" : "median of " + string.Join(" ", telemetry.Select(t => t.ExecutionMs(analyzers.Kafka).ToString("N1", CultureInfo.InvariantCulture)));
+            runs = (telemetry.Count == 1 ? "one run" : "median of " + string.Join(" ", telemetry.Select(t => t.ExecutionMs(analyzers.Kafka).ToString("N1", CultureInfo.InvariantCulture))))
+                   + (telemetry.All(t => t.WithoutCollections) ? "" : ", with garbage collections");
         }
 
         var per10k = 10000.0 / lines;
@@ -219,7 +223,8 @@ Result Measure(Compilation compilation, AnalyzerOptions options, int runs, Mode[
     var netTelemetry = Stats.Median(telemetry.Select(t => t.ExecutionMs(analyzers.Net)));
     if (telemetry.Count > 0)
     {
-        var runsText = telemetry.Count == 1 ? "one run" : "median of " + string.Join(" ", telemetry.Select(t => t.ExecutionMs(analyzers.Kafka).ToString("N1", CultureInfo.InvariantCulture)));
+        var runsText = (telemetry.Count == 1 ? "one run" : "median of " + string.Join(" ", telemetry.Select(t => t.ExecutionMs(analyzers.Kafka).ToString("N1", CultureInfo.InvariantCulture))))
+                       + (telemetry.All(t => t.WithoutCollections) ? " without garbage collections" : " with garbage collections");
         text.AppendLine(FormattableString.Invariant($"   telemetry (callback time with every analyzer, {runsText}): KafkaAnalyzers {kafkaTelemetry:N1} ms, NetAnalyzers {netTelemetry:N1} ms: kafka/netanalyzers {Stats.Ratio(kafkaTelemetry, netTelemetry)}{(double.IsNaN(compilerWall) ? "" : $"; kafka/compile {Stats.Ratio(kafkaTelemetry, compilerWall)}")}"));
     }
 
