@@ -31,6 +31,9 @@ internal sealed class OperationIndex
 
     public List<IVariableDeclaratorOperation> Declarators { get; } = new();
 
+    /// <summary>Every function of the type, in source order: each member body or initializer, then the lambdas and local functions inside it, with their symbols.</summary>
+    public List<(IOperation Body, ISymbol? Symbol)> Functions { get; } = new();
+
     public static OperationIndex Build(INamedTypeSymbol type, ImmutableArray<(ISymbol Owner, IOperation Root)> blocks, CancellationToken cancellationToken)
     {
         var index = new OperationIndex(type);
@@ -58,6 +61,7 @@ internal sealed class OperationIndex
                 index._rootByOwner[owner] = root;
             }
 
+            index.Functions.Add((root, owner));
             index.Add(root);
             foreach (var operation in root.Descendants())
             {
@@ -135,6 +139,12 @@ internal sealed class OperationIndex
                 break;
             case IVariableDeclaratorOperation declarator:
                 Declarators.Add(declarator);
+                break;
+            case IAnonymousFunctionOperation lambda:
+                Functions.Add((lambda, lambda.Symbol));
+                break;
+            case ILocalFunctionOperation local:
+                Functions.Add((local, local.Symbol));
                 break;
             case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation }:
             case ICompoundAssignmentOperation { Target: IPropertyReferenceOperation }:

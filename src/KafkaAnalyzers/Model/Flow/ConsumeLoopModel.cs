@@ -537,7 +537,7 @@ internal sealed class ConsumeLoopModel
         var flow = symbols.Flow;
         var handlers = ImmutableArray.CreateBuilder<MessageHandler>();
         var seenRoots = new HashSet<IOperation>();
-        foreach (var declarator in Functions(index))
+        foreach (var declarator in index.Functions)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (body, function) = declarator;
@@ -561,29 +561,6 @@ internal sealed class ConsumeLoopModel
         }
 
         return handlers.ToImmutable();
-    }
-
-    /// <summary>Every function of the type: member bodies, lambdas and local functions, with their symbols.</summary>
-    private static IEnumerable<(IOperation Body, ISymbol? Symbol)> Functions(OperationIndex index)
-    {
-        foreach (var (owner, root) in index.Roots)
-        {
-            {
-                yield return (root, owner);
-                foreach (var nested in root.Descendants())
-                {
-                    switch (nested)
-                    {
-                        case IAnonymousFunctionOperation lambda:
-                            yield return (lambda, lambda.Symbol);
-                            break;
-                        case ILocalFunctionOperation local:
-                            yield return (local, local.Symbol);
-                            break;
-                    }
-                }
-            }
-        }
     }
 
     private static ImmutableArray<MessageHandler> MarkCalledFromLoops(ImmutableArray<MessageHandler> handlers, ImmutableArray<ConsumeLoop> loops, OperationIndex index, CancellationToken cancellationToken)
