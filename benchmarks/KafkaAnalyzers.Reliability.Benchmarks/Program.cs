@@ -11,8 +11,11 @@ using KafkaAnalyzers.Reliability.Testing;
 // Usage: dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks [messages] [repetitions] [keyed messages]
 //        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks producer [messages] [repetitions]
 //        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks produce-shapes [messages] [repetitions]
+//        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks producer-warm [messages] [repetitions]
 // The producer form runs only the producer comparison (for working on the producer's hot path: more repetitions
-// in the same time) and ends with the producer's two ratios.
+// in the same time) and ends with the producer's two ratios. producer-warm does the same with producers that have
+// already sent one unmeasured batch of the same size (see ProducerRuns): it ends with producer_warm/raw=… instead,
+// so that the figure of a long-lived producer is never mistaken for the default one.
 // The second form compares only the produce shapes of KAFKA010 (await ProduceAsync one message at a time in a loop)
 // with raw Produce + handler and with batches awaited together; it is short because the awaited loop is slow.
 // librdkafka's mock keeps at most 5 MiB (or 100,000 message sets) per partition and deletes the oldest beyond
@@ -28,7 +31,8 @@ if (args.Length > 0 && args[0] == "produce-shapes")
     return;
 }
 
-var producerOnly = args.Length > 0 && args[0] == "producer";
+var warmProducers = args.Length > 0 && args[0] == "producer-warm";
+var producerOnly = warmProducers || (args.Length > 0 && args[0] == "producer");
 if (producerOnly)
 {
     args = args[1..];
@@ -44,6 +48,11 @@ var simulatedIo = TimeSpan.FromMilliseconds(5);
 Console.WriteLine($"Runtime throughput: {messages:N0} messages of 16 + 100 bytes per run, {repetitions} runs each (+1 warm-up of {WarmUpMessages:N0}), median.");
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average before: {LoadAverage()}");
 Console.WriteLine($"Producers: KafkaPresets.CriticalProducer (acks=all, idempotence, linger 5 ms) with a local queue that holds the whole run, {Partitions} partitions, 3 replicas, a fresh cluster per run.");
+if (warmProducers)
+{
+    Console.WriteLine($"Warm producers: each producer first sends {messages:N0} messages that are not measured.");
+}
+
 Console.WriteLine("Consumers: KafkaPresets.AtLeastOnceConsumer, synchronous no-op handler, messages already in the topic, timed from the first message.");
 Console.WriteLine($"Keyed: ReliableConsumer, handler awaiting Task.Delay({simulatedIo.TotalMilliseconds} ms), {keyedMessages:N0} messages over {KeyedKeys} keys, MaxConcurrency {KeyedWorkers} vs 1 (sequential).");
 Console.WriteLine();
@@ -56,7 +65,7 @@ for (var run = 1; run <= repetitions; run++)
     // Alternate which goes first, so a drift in machine load does not favour one side.
     foreach (var raw in run % 2 == 1 ? new[] { true, false } : [false, true])
     {
-        var measurement = await ProduceAsync(messages, raw);
+        var measurement = await ProduceAsync(messages, raw, warmProducers);
         producer[raw ? "raw Produce + handler" : "DeliveryTrackingProducer"].Add(measurement);
         Print($"produce run {run}", raw ? "raw Produce + handler" : "DeliveryTrackingProducer", measurement);
     }
@@ -68,7 +77,9 @@ if (producerOnly)
     Console.WriteLine($"Medians over {repetitions} runs:");
     var producerOnlyRatio = Summarize("producer", producer, "raw Produce + handler", "DeliveryTrackingProducer");
     Console.WriteLine($"Load average after: {LoadAverage()}");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"producer/raw={producerOnlyRatio.Throughput:F2} producer_alloc/raw={producerOnlyRatio.Allocation:F2}"));
+    Console.WriteLine(warmProducers
+        ? string.Create(CultureInfo.InvariantCulture, $"producer_warm/raw={producerOnlyRatio.Throughput:F2} producer_warm_alloc/raw={producerOnlyRatio.Allocation:F2}")
+        : string.Create(CultureInfo.InvariantCulture, $"producer/raw={producerOnlyRatio.Throughput:F2} producer_alloc/raw={producerOnlyRatio.Allocation:F2}"));
     return;
 }
 
@@ -136,13 +147,13 @@ Console.WriteLine(string.Create(
     $"producer/raw={producerRatio.Throughput:F2} consumeloop/raw={consumerRatio.Throughput:F2} keyed/sequential={keyedRatio.Throughput:F2} producer_alloc/raw={producerRatio.Allocation:F2} consumeloop_alloc/raw={consumerRatio.Allocation:F2}"));
 return;
 
-static async Task<Measurement> ProduceAsync(int count, bool raw)
+static async Task<Measurement> ProduceAsync(int count, bool raw, bool warm = false)
 {
     using var cluster = InProcessKafkaCluster.Start(3);
     cluster.CreateTopic("produce-bench", Partitions, replicationFactor: 3);
     return raw
-        ? ProducerRuns.Raw(cluster.BootstrapServers, "produce-bench", count)
-        : await ProducerRuns.TrackingAsync(cluster.BootstrapServers, "produce-bench", count);
+        ? ProducerRuns.Raw(cluster.BootstrapServers, "produce-bench", count, warm)
+        : await ProducerRuns.TrackingAsync(cluster.BootstrapServers, "produce-bench", count, warm);
 }
 
 static void Fill(string bootstrapServers, string topic, int count, int keys)
@@ -184,7 +195,7 @@ static void Fill(string bootstrapServers, string topic, int count, int keys)
 static void Print(string run, string name, Measurement measurement) =>
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"  {run,-14} {name,-32} {measurement.MessagesPerSecond,12:N0} msg/s  {measurement.BytesPerMessage,8:N0} B/msg  {measurement.CpuMicrosecondsPerMessage,6:F2} CPU µs/msg  ({measurement.Elapsed.TotalSeconds:F2} s; GC {measurement.Gen0}/{measurement.Gen1}/{measurement.Gen2}, paused {measurement.GcPause.TotalMilliseconds:F0} ms)"));
+        $"  {run,-14} {name,-32} {measurement.MessagesPerSecond,12:N0} msg/s  {measurement.BytesPerMessage,8:N0} B/msg  {measurement.CpuMicrosecondsPerMessage,6:F2} CPU µs/msg  ({measurement.Elapsed.TotalSeconds:F2} s; GC {measurement.Gen0}/{measurement.Gen1}/{measurement.Gen2}, paused {measurement.GcPause.TotalMilliseconds:F0} ms, promoted {measurement.PromotedBytesPerMessage:F0} B/msg)"));
 
 static (double Throughput, double Allocation) Summarize(string what, Dictionary<string, List<Measurement>> results, string rawName, string libraryName)
 {
@@ -196,8 +207,12 @@ static (double Throughput, double Allocation) Summarize(string what, Dictionary<
     var libraryBytes = Measurement.Median(library.Select(m => m.BytesPerMessage));
     var rawCpu = Measurement.Median(raw.Select(m => m.CpuMicrosecondsPerMessage));
     var libraryCpu = Measurement.Median(library.Select(m => m.CpuMicrosecondsPerMessage));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {rawName,-32} {rawRate,12:N0} msg/s  {rawBytes,8:N0} B/msg  {rawCpu,6:F2} CPU µs/msg"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {libraryName,-32} {libraryRate,12:N0} msg/s  {libraryBytes,8:N0} B/msg  {libraryCpu,6:F2} CPU µs/msg"));
+    var rawPause = Measurement.Median(raw.Select(m => m.GcPause.TotalMilliseconds));
+    var libraryPause = Measurement.Median(library.Select(m => m.GcPause.TotalMilliseconds));
+    var rawPromoted = Measurement.Median(raw.Select(m => m.PromotedBytesPerMessage));
+    var libraryPromoted = Measurement.Median(library.Select(m => m.PromotedBytesPerMessage));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {rawName,-32} {rawRate,12:N0} msg/s  {rawBytes,8:N0} B/msg  {rawCpu,6:F2} CPU µs/msg  GC paused {rawPause,4:F0} ms, promoted {rawPromoted,4:F0} B/msg"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {libraryName,-32} {libraryRate,12:N0} msg/s  {libraryBytes,8:N0} B/msg  {libraryCpu,6:F2} CPU µs/msg  GC paused {libraryPause,4:F0} ms, promoted {libraryPromoted,4:F0} B/msg"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: ratio {libraryName} / {rawName}: throughput {libraryRate / rawRate:F2}, allocated bytes per message {libraryBytes / rawBytes:F2}, CPU time per message {libraryCpu / rawCpu:F2}"));
     return (libraryRate / rawRate, libraryBytes / rawBytes);
 }
