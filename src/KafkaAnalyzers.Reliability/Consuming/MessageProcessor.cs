@@ -243,8 +243,9 @@ internal sealed class MessageProcessor<TKey, TValue>
         {
             await retryTopics!.SendAsync(message, position, tier, failure, attempts, cancellation).ConfigureAwait(false);
         }
-        catch (Exception) when (cancellation.IsCancellationRequested)
+        catch (Exception) when (cancellation.IsCancellationRequested || retryTopics!.Stopped)
         {
+            // Revoked, or the consumer stopped (its partition tokens may not be cancelled yet): the offset is not stored.
             metrics.MessageAbandoned(message.Topic);
             return;
         }

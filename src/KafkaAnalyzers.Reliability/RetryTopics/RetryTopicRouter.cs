@@ -32,6 +32,7 @@ internal sealed class RetryTopicRouter
     private DeliveryTrackingProducer<byte[], byte[]>? producer;
     private RetryTopicLayout? layout;
     private int maxMessageBytes = LibrdkafkaDefaultMessageMaxBytes;
+    private volatile bool stopped;
 
     public RetryTopicRouter(ReliableConsumerOptions consumerOptions, ConsumerConfig consumerConfig, string groupId, ResiliencePipeline sendPipeline, ILogger logger)
     {
@@ -52,6 +53,12 @@ internal sealed class RetryTopicRouter
     public IEnumerable<string> TierTopics => map.TierTopics;
 
     public int TierCount => map.TierCount;
+
+    /// <summary>
+    /// True once <see cref="Stop"/> has begun: the consumer has ended its loop and abandoned its work, so a send
+    /// that fails now belongs to a message whose offset will never be stored (it is consumed again).
+    /// </summary>
+    public bool Stopped => stopped;
 
     /// <summary>Messages held until they are due (poll thread).</summary>
     public int Waiting => gate.HeldCount;
@@ -88,6 +95,7 @@ internal sealed class RetryTopicRouter
     /// <summary>Flushes and disposes the tier producer (after the poll loop ended).</summary>
     public void Stop()
     {
+        stopped = true;
         if (Interlocked.Exchange(ref producer, null) is not { } owned)
         {
             return;
@@ -226,9 +234,15 @@ internal sealed class RetryTopicRouter
     /// produce like a dead-letter publish. Returns once the source offset may be stored.
     /// </summary>
     /// <exception cref="RetryTopicPublishException">It could not be produced.</exception>
-    /// <exception cref="OperationCanceledException">The message was abandoned (revoked or stopping).</exception>
+    /// <exception cref="OperationCanceledException">The message was abandoned (revoked or stopping), or the retry topics were stopped.</exception>
     public async Task SendAsync(ConsumeResult<byte[], byte[]> message, RetryPosition position, int tier, Exception? failure, int attempts, CancellationToken cancellationToken)
     {
+        if (stopped)
+        {
+            // The abandonment reaches the partition tokens through the thread pool; this may run first.
+            throw new OperationCanceledException("The retry topics were stopped with the consumer; the message was not stored and will be consumed again.");
+        }
+
         var tracked = producer ?? throw new InvalidOperationException("The retry topics were not started.");
         var now = Clock.GetUtcNow();
         var topic = map.TopicFor(position.Original.Topic, tier);
