@@ -12,10 +12,12 @@ using KafkaAnalyzers.Reliability.Testing;
 //        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks producer [messages] [repetitions]
 //        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks produce-shapes [messages] [repetitions]
 //        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks producer-warm [messages] [repetitions]
+//        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks producer-side raw|tracking [messages] [repetitions]
 // The producer form runs only the producer comparison (for working on the producer's hot path: more repetitions
 // in the same time) and ends with the producer's two ratios. producer-warm does the same with producers that have
 // already sent one unmeasured batch of the same size (see ProducerRuns): it ends with producer_warm/raw=… instead,
 // so that the figure of a long-lived producer is never mistaken for the default one.
+// producer-side runs one side only, with warm producers (a profiling aid, see ProducerSide).
 // The second form compares only the produce shapes of KAFKA010 (await ProduceAsync one message at a time in a loop)
 // with raw Produce + handler and with batches awaited together; it is short because the awaited loop is slow.
 // librdkafka's mock keeps at most 5 MiB (or 100,000 message sets) per partition and deletes the oldest beyond
@@ -27,6 +29,16 @@ if (args.Length > 0 && args[0] == "produce-shapes")
     await ProduceShapes.RunAsync(
         args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000,
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3,
+        Partitions);
+    return;
+}
+
+if (args.Length > 1 && args[0] == "producer-side")
+{
+    await ProducerSide.RunAsync(
+        args[1] == "raw",
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 300_000,
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5,
         Partitions);
     return;
 }

@@ -1,0 +1,28 @@
+using System.Globalization;
+using KafkaAnalyzers.Reliability.Testing;
+
+namespace KafkaAnalyzers.Reliability.Benchmarks;
+
+/// <summary>
+/// A profiling aid: only one side of the producer comparison (raw or tracking), warm producers, repeated, so that a
+/// profiler attached to the process (e.g. <c>perf record</c> with <c>DOTNET_PerfMapEnabled=1</c>) sees that side's
+/// work alone. Not a comparison: it prints each run, and no ratio.
+/// </summary>
+internal static class ProducerSide
+{
+    public static async Task RunAsync(bool raw, int messages, int repetitions, int partitions)
+    {
+        var side = raw ? "raw Produce + handler" : "DeliveryTrackingProducer";
+        for (var run = 1; run <= repetitions; run++)
+        {
+            using var cluster = InProcessKafkaCluster.Start(3);
+            cluster.CreateTopic("produce-bench", partitions, replicationFactor: 3);
+            var measurement = raw
+                ? ProducerRuns.Raw(cluster.BootstrapServers, "produce-bench", messages, warm: true)
+                : await ProducerRuns.TrackingAsync(cluster.BootstrapServers, "produce-bench", messages, warm: true);
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  run {run} {side,-26} {measurement.MessagesPerSecond,10:N0} msg/s  {measurement.BytesPerMessage,5:N0} B/msg  {measurement.CpuMicrosecondsPerMessage,5:F2} CPU µs/msg  (GC {measurement.Gen0}/{measurement.Gen1}/{measurement.Gen2}, paused {measurement.GcPause.TotalMilliseconds:F0} ms, promoted {measurement.PromotedBytesPerMessage:F0} B/msg)"));
+        }
+    }
+}
