@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using KafkaAnalyzers.Reliability.Testing;
 
@@ -6,7 +7,8 @@ namespace KafkaAnalyzers.Reliability.Benchmarks;
 /// <summary>
 /// A profiling aid: only one side of the producer comparison (raw or tracking), warm producers, repeated, so that a
 /// profiler attached to the process (e.g. <c>perf record</c> with <c>DOTNET_PerfMapEnabled=1</c>) sees that side's
-/// work alone. Not a comparison: it prints each run, and no ratio.
+/// work alone. Not a comparison: it prints each run, and no ratio. Each run also prints its measured window in seconds
+/// of the monotonic clock (Stopwatch's on Linux), for <c>perf record -k CLOCK_MONOTONIC</c> and <c>perf report --time</c>.
 /// </summary>
 internal static class ProducerSide
 {
@@ -20,9 +22,10 @@ internal static class ProducerSide
             var measurement = raw
                 ? ProducerRuns.Raw(cluster.BootstrapServers, "produce-bench", messages, warm: true)
                 : await ProducerRuns.TrackingAsync(cluster.BootstrapServers, "produce-bench", messages, warm: true);
+            static double Seconds(long timestamp) => (double)timestamp / Stopwatch.Frequency;
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  run {run} {side,-26} {measurement.MessagesPerSecond,10:N0} msg/s  {measurement.BytesPerMessage,5:N0} B/msg  {measurement.CpuMicrosecondsPerMessage,5:F2} CPU µs/msg  (GC {measurement.Gen0}/{measurement.Gen1}/{measurement.Gen2}, paused {measurement.GcPause.TotalMilliseconds:F0} ms, promoted {measurement.PromotedBytesPerMessage:F0} B/msg)"));
+                $"  run {run} {side,-26} {measurement.MessagesPerSecond,10:N0} msg/s  {measurement.BytesPerMessage,5:N0} B/msg  {measurement.CpuMicrosecondsPerMessage,5:F2} CPU µs/msg  (GC {measurement.Gen0}/{measurement.Gen1}/{measurement.Gen2}, paused {measurement.GcPause.TotalMilliseconds:F0} ms, promoted {measurement.PromotedBytesPerMessage:F0} B/msg, {measurement.PageFaultsPerThousandMessages:F0} page faults/1k msg; window {Seconds(measurement.StartedAt):F6},{Seconds(measurement.StartedAt) + measurement.Elapsed.TotalSeconds:F6})"));
         }
     }
 }

@@ -207,7 +207,7 @@ static void Fill(string bootstrapServers, string topic, int count, int keys)
 static void Print(string run, string name, Measurement measurement) =>
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"  {run,-14} {name,-32} {measurement.MessagesPerSecond,12:N0} msg/s  {measurement.BytesPerMessage,8:N0} B/msg  {measurement.CpuMicrosecondsPerMessage,6:F2} CPU µs/msg  ({measurement.Elapsed.TotalSeconds:F2} s; GC {measurement.Gen0}/{measurement.Gen1}/{measurement.Gen2}, paused {measurement.GcPause.TotalMilliseconds:F0} ms, promoted {measurement.PromotedBytesPerMessage:F0} B/msg)"));
+        $"  {run,-14} {name,-32} {measurement.MessagesPerSecond,12:N0} msg/s  {measurement.BytesPerMessage,8:N0} B/msg  {measurement.CpuMicrosecondsPerMessage,6:F2} CPU µs/msg  ({measurement.Elapsed.TotalSeconds:F2} s; GC {measurement.Gen0}/{measurement.Gen1}/{measurement.Gen2}, paused {measurement.GcPause.TotalMilliseconds:F0} ms, promoted {measurement.PromotedBytesPerMessage:F0} B/msg, {measurement.PageFaultsPerThousandMessages:F0} page faults/1k msg)"));
 
 static (double Throughput, double Allocation) Summarize(string what, Dictionary<string, List<Measurement>> results, string rawName, string libraryName)
 {
@@ -223,8 +223,10 @@ static (double Throughput, double Allocation) Summarize(string what, Dictionary<
     var libraryPause = Measurement.Median(library.Select(m => m.GcPause.TotalMilliseconds));
     var rawPromoted = Measurement.Median(raw.Select(m => m.PromotedBytesPerMessage));
     var libraryPromoted = Measurement.Median(library.Select(m => m.PromotedBytesPerMessage));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {rawName,-32} {rawRate,12:N0} msg/s  {rawBytes,8:N0} B/msg  {rawCpu,6:F2} CPU µs/msg  GC paused {rawPause,4:F0} ms, promoted {rawPromoted,4:F0} B/msg"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {libraryName,-32} {libraryRate,12:N0} msg/s  {libraryBytes,8:N0} B/msg  {libraryCpu,6:F2} CPU µs/msg  GC paused {libraryPause,4:F0} ms, promoted {libraryPromoted,4:F0} B/msg"));
+    var rawFaults = Measurement.Median(raw.Select(m => m.PageFaultsPerThousandMessages));
+    var libraryFaults = Measurement.Median(library.Select(m => m.PageFaultsPerThousandMessages));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {rawName,-32} {rawRate,12:N0} msg/s  {rawBytes,8:N0} B/msg  {rawCpu,6:F2} CPU µs/msg  GC paused {rawPause,4:F0} ms, promoted {rawPromoted,4:F0} B/msg, {rawFaults,4:F0} page faults/1k msg"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: {libraryName,-32} {libraryRate,12:N0} msg/s  {libraryBytes,8:N0} B/msg  {libraryCpu,6:F2} CPU µs/msg  GC paused {libraryPause,4:F0} ms, promoted {libraryPromoted,4:F0} B/msg, {libraryFaults,4:F0} page faults/1k msg"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what}: ratio {libraryName} / {rawName}: throughput {libraryRate / rawRate:F2}, allocated bytes per message {libraryBytes / rawBytes:F2}, CPU time per message {libraryCpu / rawCpu:F2}"));
     return (libraryRate / rawRate, libraryBytes / rawBytes);
 }
