@@ -12,7 +12,7 @@ using KafkaAnalyzers.Reliability.Testing;
 //        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks producer [messages] [repetitions]
 //        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks produce-shapes [messages] [repetitions]
 //        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks producer-warm [messages] [repetitions]
-//        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks producer-side raw|tracking [messages] [repetitions]
+//        dotnet run -c Release --project benchmarks/KafkaAnalyzers.Reliability.Benchmarks producer-side raw|tracking|both [messages] [repetitions]
 // The producer form runs only the producer comparison (for working on the producer's hot path: more repetitions
 // in the same time) and ends with the producer's two ratios. producer-warm does the same with producers that have
 // already sent one unmeasured batch of the same size (see ProducerRuns): it ends with producer_warm/raw=… instead,
@@ -36,7 +36,7 @@ if (args.Length > 0 && args[0] == "produce-shapes")
 if (args.Length > 1 && args[0] == "producer-side")
 {
     await ProducerSide.RunAsync(
-        args[1] == "raw",
+        args[1],
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 300_000,
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5,
         Partitions);
