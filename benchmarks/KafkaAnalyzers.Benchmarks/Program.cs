@@ -33,7 +33,8 @@ using Microsoft.CodeAnalysis.Diagnostics.Telemetry;
 //   --no-scaling        skip the scaling run
 //   --quick             small sizes, for a smoke run
 //   --profile NAME      run one configuration (kafka|net|net+kafka|compiler) on the generated project
-//                       in a loop for a profiler (dotnet-trace) to attach
+//                       in a loop for a profiler (dotnet-trace, perf) to attach; `telemetry` instead prints
+//                       KafkaAnalyzers' callback time of each run with every analyzer
 var settings = Settings.Parse(args);
 var clock = Stopwatch.StartNew();
 var root = Metadata("RepositoryRoot");
@@ -53,6 +54,17 @@ Console.WriteLine($"KafkaAnalyzers: {kafka.Length} analyzers; NetAnalyzers: {net
 if (settings.Profile is { } profile)
 {
     var compilation = Generated(settings.Lines, 10, true);
+    if (profile == "telemetry")
+    {
+        // KafkaAnalyzers' callback time, run after run, with every analyzer: the figure kafka/compile divides.
+        Console.WriteLine($"KafkaAnalyzers' callback time on {settings.Lines:N0} generated lines, every analyzer, run after run; Ctrl+C to stop");
+        for (var i = 0; ; i++)
+        {
+            var run = measurement.Telemetry(compilation);
+            Console.WriteLine(FormattableString.Invariant($"  run {i}: KafkaAnalyzers {run.ExecutionMs(analyzers.Kafka):N1} ms, NetAnalyzers {run.ExecutionMs(analyzers.Net):N1} ms, {run.KafkaDiagnostics} KAFKA diagnostics{(run.WithoutCollections ? "" : ", with garbage collections")}"));
+        }
+    }
+
     var mode = profile switch { "kafka" => Mode.Kafka, "net" => Mode.Net, "net+kafka" => Mode.NetKafka, _ => Mode.Compiler };
     Console.WriteLine($"profiling {mode} on {settings.Lines:N0} generated lines, pid {Environment.ProcessId}; Ctrl+C to stop");
     for (var i = 0; ; i++)

@@ -125,6 +125,58 @@ public class GateEquivalenceTests
                      || Gate(compilation, "Outer") || Gate(compilation, "Suffix"));
     }
 
+    [Fact]
+    public void An_everyday_type_name_counts_after_a_qualifier_only_when_the_qualifier_can_lead_to_Kafka()
+    {
+        var compilation = Compile(
+            """
+            using Confluent.Kafka;
+            using K = Confluent.Kafka;
+            public class ForeignQualified { public object Describe(Shared.Error e) => e; }
+            public class ForeignGeneric { public object Describe(Shared.Box<int>.Message m) => m; }
+            public class AliasQualified { public object Create() => new K.Message<string, string>(); }
+            public class FullyQualified { public object Create() => new global::Confluent.Kafka.Message<string, string>(); }
+            public class MemberChain { public string Describe(System.Exception ex) => ex.InnerException!.Message + ex?.Message + System.Console.Error; }
+            public class NextLine
+            {
+                public string Describe(System.Exception ex) => ex
+                    .Message;
+            }
+            public class Unqualified { public Error? Last { get; set; } }
+            namespace Shared
+            {
+                public sealed class Error { }
+                public sealed class Box<T> { public sealed class Message { } }
+            }
+            namespace Confluent
+            {
+                public class PartiallyQualified { public object Create() => new Kafka.Message<string, string>(); }
+            }
+            """);
+
+        var (passed, compared) = Compare(compilation);
+        Assert.Equal(11, compared);
+        Assert.Equal(4, passed);
+        Assert.True(Gate(compilation, "AliasQualified") && Gate(compilation, "FullyQualified") && Gate(compilation, "PartiallyQualified") && Gate(compilation, "Unqualified"));
+        Assert.False(Gate(compilation, "ForeignQualified") || Gate(compilation, "ForeignGeneric") || Gate(compilation, "MemberChain") || Gate(compilation, "NextLine"));
+    }
+
+    [Fact]
+    public void A_project_type_derived_from_Kafka_with_an_everyday_name_counts_after_any_qualifier()
+    {
+        var compilation = Compile(
+            """
+            public class UsesShared { public object Create() => new Shared.Message(); }
+            namespace Shared
+            {
+                public class Message : Confluent.Kafka.Message<string, string> { }
+            }
+            """);
+
+        Compare(compilation);
+        Assert.True(Gate(compilation, "UsesShared"));
+    }
+
     private static IEnumerable<Compilation> CorpusCompilations()
     {
         // One compilation per source: the sources reuse type names.
@@ -161,6 +213,7 @@ public class GateEquivalenceTests
         var symbols = KafkaSymbols.TryCreate(compilation)!;
         var names = KafkaNames.Create(compilation, symbols, CancellationToken.None);
         var expected = ReferenceNames.Create(compilation, symbols.Config.ContainingAssembly, symbols.SchemaRegistryConfig);
+        var qualifiers = ReferenceNames.Qualifiers(compilation, symbols.Config.ContainingAssembly);
         var missing = expected.Where(n => !names.Contains(n) && !names.IsTypeName(n)).Order(StringComparer.Ordinal).ToList();
         Assert.True(missing.Count == 0, "names binding every member finds and the gate's do not: " + string.Join(", ", missing));
 
@@ -177,7 +230,7 @@ public class GateEquivalenceTests
             }
 
             var gate = KafkaTypeGate.MayTouchKafka(type, compilation, options, names, CancellationToken.None);
-            var reference = ReferenceGate(type, expected);
+            var reference = ReferenceGate(type, expected, qualifiers);
             if (gate != reference)
             {
                 differences.Add($"{type.ToDisplayString()} in {type.Locations[0].SourceTree?.FilePath}: gate {gate}, token walk {reference}");
@@ -211,8 +264,12 @@ public class GateEquivalenceTests
         }
     }
 
-    /// <summary>The gate as it was: every identifier token of the type's own declarations (generated files aside: the corpus has none).</summary>
-    private static bool ReferenceGate(INamedTypeSymbol type, HashSet<string> names)
+    /// <summary>
+    /// The gate as it was: every identifier token of the type's own declarations (generated files aside: the
+    /// corpus has none); since the qualifier rule, an everyday type name after a qualifier none of whose words
+    /// is in <paramref name="qualifiers"/> does not count (all count when it is null).
+    /// </summary>
+    private static bool ReferenceGate(INamedTypeSymbol type, HashSet<string> names, HashSet<string>? qualifiers)
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
@@ -224,7 +281,8 @@ public class GateEquivalenceTests
             {
                 if (token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is SimpleNameSyntax name && names.Contains(token.ValueText)
                     && (!KafkaNames.EverydayTypeNames.Contains(token.ValueText)
-                        || !(name.Parent is MemberAccessExpressionSyntax access && access.Name == name || name.Parent is MemberBindingExpressionSyntax)))
+                        || !(name.Parent is MemberAccessExpressionSyntax access && access.Name == name || name.Parent is MemberBindingExpressionSyntax
+                             || ForeignQualified(name, qualifiers))))
                 {
                     return true;
                 }
@@ -232,6 +290,18 @@ public class GateEquivalenceTests
         }
 
         return false;
+    }
+
+    private static bool ForeignQualified(SimpleNameSyntax name, HashSet<string>? qualifiers)
+    {
+        var left = name.Parent switch
+        {
+            QualifiedNameSyntax qualified when qualified.Right == name => (SyntaxNode)qualified.Left,
+            AliasQualifiedNameSyntax aliased when aliased.Name == name => aliased.Alias,
+            _ => null,
+        };
+        return qualifiers is not null && left is not null
+               && !left.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && qualifiers.Contains(t.ValueText));
     }
 
     /// <summary>
@@ -273,6 +343,51 @@ public class GateEquivalenceTests
             }
 
             return names;
+        }
+
+        /// <summary>Confluent.Kafka's namespace segments and every alias; null when a type derived from a Kafka type elsewhere (or such a delegate) has an everyday type name.</summary>
+        public static HashSet<string>? Qualifiers(Compilation compilation, IAssemblySymbol kafka)
+        {
+            var elsewhere = compilation.SourceModule.ReferencedAssemblySymbols
+                .Where(a => !SymbolEqualityComparer.Default.Equals(a, kafka) && a.Modules.Any(m => m.ReferencedAssemblies.Any(r => r.Name == kafka.Identity.Name)))
+                .Select(a => a.GlobalNamespace)
+                .Append(compilation.Assembly.GlobalNamespace)
+                .SelectMany(AllTypes)
+                .Any(t => KafkaNames.EverydayTypeNames.Contains(t.Name)
+                          && (IsKafkaType(t, kafka) || t.TypeKind == TypeKind.Delegate && Involves(t, kafka, 0)));
+            if (elsewhere)
+            {
+                return null;
+            }
+
+            var qualifiers = new HashSet<string>(StringComparer.Ordinal);
+            var namespaces = new Stack<INamespaceSymbol>();
+            namespaces.Push(kafka.GlobalNamespace);
+            while (namespaces.Count > 0)
+            {
+                foreach (var ns in namespaces.Pop().GetNamespaceMembers())
+                {
+                    qualifiers.Add(ns.Name);
+                    namespaces.Push(ns);
+                }
+            }
+
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                foreach (var node in tree.GetRoot().DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax))
+                {
+                    if (node is UsingDirectiveSyntax { Alias: { } alias })
+                    {
+                        qualifiers.Add(alias.Name.Identifier.ValueText);
+                    }
+                    else if (node is ExternAliasDirectiveSyntax external)
+                    {
+                        qualifiers.Add(external.Identifier.ValueText);
+                    }
+                }
+            }
+
+            return qualifiers;
         }
 
         private static void Add(INamespaceSymbol root, IAssemblySymbol kafka, HashSet<string> names, bool metadata)
