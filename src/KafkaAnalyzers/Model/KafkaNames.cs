@@ -109,8 +109,7 @@ internal sealed class KafkaNames
     public static KafkaNames Create(Compilation compilation, KafkaSymbols symbols, CancellationToken cancellationToken)
     {
         var kafka = symbols.Config.ContainingAssembly;
-        var own = ForAssembly(kafka, kafka, cancellationToken);
-        var names = new HashSet<string>(own.Names, StringComparer.Ordinal);
+        var names = new HashSet<string>(ForAssembly(kafka, kafka, cancellationToken).Names, StringComparer.Ordinal);
 
         // An everyday type name reaches Confluent.Kafka after a qualifier only through its own types, unless
         // a type derived from one shares such a name (then every qualified occurrence counts, as before).
@@ -135,7 +134,7 @@ internal sealed class KafkaNames
             names.Add(registry.Name);
         }
 
-        var qualifiers = AddSource(compilation, kafka, names, everydayTypeElsewhere ? null : own.Namespaces, cancellationToken);
+        var qualifiers = AddSource(compilation, kafka, names, everydayTypeElsewhere ? null : NamespaceSegments(kafka.GlobalNamespace), cancellationToken);
         return new KafkaNames(names, qualifiers);
     }
 
@@ -185,7 +184,7 @@ internal sealed class KafkaNames
                 }
             }
 
-            return new AssemblyNameSet(names, declaresEverydayTypeName, isKafka ? NamespaceSegments(a.GlobalNamespace) : new HashSet<string>(StringComparer.Ordinal));
+            return new AssemblyNameSet(names, declaresEverydayTypeName);
         });
 
     /// <summary>Every segment of every namespace of the assembly (<c>Confluent</c>, <c>Kafka</c>, <c>Admin</c>...).</summary>
@@ -513,23 +512,13 @@ internal sealed class KafkaNames
                 continue;
             }
 
-            AddAliases(unit.Usings, names, aliases);
-            foreach (var external in unit.Externs)
-            {
-                aliases.Add(external.Identifier.ValueText);
-            }
-
+            AddAliases(unit.Externs, unit.Usings, names, aliases);
             var members = new Stack<MemberDeclarationSyntax>(unit.Members);
             while (members.Count > 0)
             {
                 if (members.Pop() is BaseNamespaceDeclarationSyntax ns)
                 {
-                    AddAliases(ns.Usings, names, aliases);
-                    foreach (var external in ns.Externs)
-                    {
-                        aliases.Add(external.Identifier.ValueText);
-                    }
-
+                    AddAliases(ns.Externs, ns.Usings, names, aliases);
                     foreach (var member in ns.Members)
                     {
                         members.Push(member);
@@ -539,16 +528,22 @@ internal sealed class KafkaNames
         }
     }
 
-    private static void AddAliases(SyntaxList<UsingDirectiveSyntax> usings, HashSet<string> names, HashSet<string> aliases)
+    private static void AddAliases(SyntaxList<ExternAliasDirectiveSyntax> externs, SyntaxList<UsingDirectiveSyntax> usings, HashSet<string> names, HashSet<string> aliases)
     {
+        foreach (var external in externs)
+        {
+            aliases.Add(external.Identifier.ValueText);
+        }
+
         foreach (var directive in usings)
         {
-            if (directive.Alias is { } named)
+            if (directive.Alias is not { } alias)
             {
-                aliases.Add(named.Name.Identifier.ValueText);
+                continue;
             }
 
-            if (directive.Alias is { } alias && directive.Name is { } target
+            aliases.Add(alias.Name.Identifier.ValueText);
+            if (directive.Name is { } target
                 && target.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && names.Contains(t.ValueText)))
             {
                 names.Add(alias.Name.Identifier.ValueText);
@@ -718,19 +713,15 @@ internal sealed class KafkaNames
 
     private sealed class AssemblyNameSet
     {
-        public AssemblyNameSet(HashSet<string> names, bool declaresEverydayTypeName, HashSet<string> namespaces)
+        public AssemblyNameSet(HashSet<string> names, bool declaresEverydayTypeName)
         {
             Names = names;
             DeclaresEverydayTypeName = declaresEverydayTypeName;
-            Namespaces = namespaces;
         }
 
         public HashSet<string> Names { get; }
 
         /// <summary>A type derived from a Kafka type (outside Confluent.Kafka) has an everyday type name.</summary>
         public bool DeclaresEverydayTypeName { get; }
-
-        /// <summary>For Confluent.Kafka: its namespace segments.</summary>
-        public HashSet<string> Namespaces { get; }
     }
 }
